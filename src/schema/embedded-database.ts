@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { PGlite, type Extension } from '@electric-sql/pglite';
+import { parse as parseMessages, serialize } from 'pg-protocol';
+import { lineColumnAt, SqlgenFailure, type Diagnostic } from '../diagnostics.js';
+import { collectDescribeResults, type BackendMessage, type DbSession, type DescribeResult } from './db-session.js';
+import type { Migration } from './migration.js';
+
+/** Bump when what is stored in the cache changes shape. */
+const cacheFormat = 1;
+const keptSnapshots = 4;
+
+export interface EmbeddedOptions {
+  /** Folder for saved data directories; `undefined` disables the cache. */
+  readonly cacheDir: string | undefined;
+  /** Paths in messages are shown relative to this folder. */
+  readonly cwd: string;
+}
+
+/**
+ * Starts PostgreSQL in the process (PGlite) with the migrations applied.
+ *
+ * PGlite's cold start costs seconds, so the data directory after the migrations is saved
+ * under `cacheDir`, keyed by a hash of the migrations, and a later run with the same
+ * migrations loads it instead.
+ */
+export async function openEmbeddedDatabase(migrations: readonly Migration[], options: EmbeddedOptions): Promise<DbSession> {
+  const extensions = await loadExtensions(migrations);
+  const key = snapshotKey(migrations, Object.keys(extensions));
+  const snapshot = options.cacheDir ? path.join(options.cacheDir, `pglite-${key}.tar.gz`) : undefined;
+
+  const saved = snapshot ? await readFile(snapshot).catch(() => undefined) : undefined;
+  let db: PGlite | undefined;
+  if (saved) {
+    db = await PGlite.create({ extensions, loadDataDir: new Blob([saved]) }).catch(() => undefined);
+  }
+  if (!db) {
+    db = await PGlite.create({ extensions });
+    await applyMigrations(db, migrations, options.cwd);
+    if (snapshot) await saveSnapshot(db, snapshot);
+  }
+  // Settings a migration made for its session (search_path, roles, ...) must not leak
+  // into analysis: a loaded snapshot starts a fresh session, so this one does too.
+  await db.exec('DISCARD ALL');
+  return embeddedSession(db);
+}
+
+/** The default cache folder: `node_modules/.cache/sqlgen` beside the config, else the OS temp folder. */
+export async function defaultCacheDir(rootDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (env.SQLGEN_CACHE_DIR !== undefined) return env.SQLGEN_CACHE_DIR || undefined;
+  const modules = path.join(rootDir, 'node_modules');
+  const hasModules = await stat(modules).then((s) => s.isDirectory(), () => false);
+  return hasModules ? path.join(modules, '.cache', 'sqlgen') : path.join(tmpdir(), 'sqlgen-cache');
+}
+
+function embeddedSession(db: PGlite): DbSession {
+  return {
+    kind: 'embedded',
+    async query<Row>(sql: string): Promise<Row[]> {
+      const result = await db.query<Row>(sql);
+      return result.rows;
+    },
+    async describe(texts: readonly string[]): Promise<DescribeResult[]> {
+      if (!texts.length) return [];
+      const parts: Buffer[] = [];
+      for (const text of texts) {
+        parts.push(serialize.parse({ text, types: [] }), serialize.describe({ type: 'S' }), serialize.sync());
+      }
+      const reply = await db.execProtocolRaw(Buffer.concat(parts), { syncToFs: false });
+      const messages: BackendMessage[] = [];
+      await parseMessages(Readable.from([Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength)]), (m) => {
+        messages.push(m as BackendMessage);
+      });
+      return collectDescribeResults(messages, texts.length);
+    },
+    async close(): Promise<void> {
+      await db.close();
+    },
+  };
+}
+
+async function applyMigrations(db: PGlite, migrations: readonly Migration[], cwd: string): Promise<void> {
+  for (const migration of migrations) {
+    try {
+      await db.exec(migration.sql);
+    } catch (error) {
+      throw new SqlgenFailure([migrationDiagnostic(migration, error, cwd)], 1);
+    }
+  }
+}
+
+function migrationDiagnostic(migration: Migration, error: unknown, cwd: string): Diagnostic {
+  const e = error as { message?: string; position?: string; hint?: string; detail?: string };
+  const file = path.relative(cwd, migration.path) || migration.path;
+  const position = Number(e.position);
+  const place = position > 0 ? lineColumnAt(migration.sql, position - 1) : {};
+  const hint = [e.detail, e.hint].filter(Boolean).join('; ');
+  return {
+    severity: 'error',
+    message: `migration failed: ${e.message ?? String(error)}`,
+    file,
+    ...place,
+    ...(hint ? { hint } : {}),
+  };
+}
+
+/** PGlite ships extensions as separate modules that must be passed in when it starts. */
+async function loadExtensions(migrations: readonly Migration[]): Promise<Record<string, Extension>> {
+  const names = new Set<string>();
+  const create = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?("([^"]+)"|[a-z_][a-z0-9_-]*)/gi;
+  for (const migration of migrations) {
+    for (const match of migration.sql.matchAll(create)) {
+      names.add((match[2] ?? match[1] ?? '').toLowerCase());
+    }
+  }
+  const extensions: Record<string, Extension> = {};
+  for (const name of [...names].sort()) {
+    const id = name.replace(/-/g, '_');
+    try {
+      const module = (await import(`@electric-sql/pglite/contrib/${id}`)) as Record<string, Extension>;
+      const extension = module[id];
+      if (extension) extensions[id] = extension;
+    } catch {
+      // Not shipped with PGlite: CREATE EXTENSION reports it, with the migration's line.
+    }
+  }
+  return extensions;
+}
+
+function snapshotKey(migrations: readonly Migration[], extensions: readonly string[]): string {
+  const hash = createHash('sha256');
+  hash.update(`sqlgen-pglite:${cacheFormat}:${pgliteVersion()}:${extensions.join(',')}\n`);
+  for (const migration of migrations) {
+    hash.update(`${migration.version}:${migration.name}:${migration.sql.length}\n${migration.sql}\n`);
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+let version: string | undefined;
+
+/** A snapshot is only valid for the PGlite build that wrote it. */
+function pgliteVersion(): string {
+  if (version === undefined) {
+    try {
+      let dir = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+      while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+      version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
+
+async function saveSnapshot(db: PGlite, file: string): Promise<void> {
+  try {
+    const dump = await db.dumpDataDir('gzip');
+    await mkdir(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+    await pruneSnapshots(path.dirname(file));
+  } catch {
+    // The cache only saves time; a read-only or full disk must not fail the run.
+  }
+}
+
+async function pruneSnapshots(dir: string): Promise<void> {
+  const entries = await readdir(dir);
+  const snapshots = await Promise.all(
+    entries
+      .filter((name) => /^pglite-[0-9a-f]+\.tar\.gz$/.test(name))
+      .map(async (name) => ({ name, time: (await stat(path.join(dir, name))).mtimeMs })),
+  );
+  snapshots.sort((a, b) => b.time - a.time);
+  for (const old of snapshots.slice(keptSnapshots)) {
+    await rm(path.join(dir, old.name), { force: true });
+  }
+}
