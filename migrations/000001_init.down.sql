@@ -1,0 +1,4 @@
+DROP TABLE users;
+DROP TABLE organizations;
+DROP DOMAIN email;
+DROP TYPE user_role;

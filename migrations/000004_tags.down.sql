@@ -1,0 +1,3 @@
+COMMENT ON COLUMN posts.tags IS NULL;
+DROP TABLE post_tags;
+DROP TABLE tags;
