@@ -65,11 +65,11 @@ export function formatDiagnostic(d: Diagnostic): string {
   if (d.sourceLine !== undefined && d.line) {
     const gutter = String(d.line).length;
     const expanded = d.sourceLine.replace(/\t/g, '    ');
-    lines.push(`${' '.repeat(gutter + 1)}|`);
+    lines.push(`${' '.repeat(gutter + 2)}|`);
     lines.push(` ${d.line} | ${expanded}`);
     if (d.column) {
       const before = d.sourceLine.slice(0, d.column - 1).replace(/\t/g, '    ');
-      lines.push(`${' '.repeat(gutter + 1)}| ${' '.repeat(before.length)}^`);
+      lines.push(`${' '.repeat(gutter + 2)}| ${' '.repeat(before.length)}^`);
     }
   }
   if (d.hint) lines.push(`  hint: ${d.hint}`);

@@ -29,11 +29,13 @@ export function splitQueryFile(text: string, displayPath: string): SplitResult {
     diagnostics.push({ severity: 'error', message, file: displayPath, ...lineColumnAt(text, offset) });
   };
 
-  const headers: { line: number; name: string; command: QueryCommand }[] = [];
+  // Every `-- name:` line ends the query before it, even one that is wrong itself.
+  const headers: { line: number; name: string; command: QueryCommand | undefined }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const { start, content } = lines[i]!;
     const match = nameLine.exec(content);
     if (!match) continue;
+    headers.push({ line: i, name: '', command: undefined });
     const [, name = '', command = '', rest = ''] = match;
     const nameAt = start + content.indexOf(name, content.indexOf('name:') + 5);
     if (!identifier.test(name)) {
@@ -59,7 +61,7 @@ export function splitQueryFile(text: string, displayPath: string): SplitResult {
       continue;
     }
     seen.set(name, i);
-    headers.push({ line: i, name, command: bare as QueryCommand });
+    headers[headers.length - 1] = { line: i, name, command: bare as QueryCommand };
   }
 
   const firstHeader = headers[0]?.line ?? lines.length;
@@ -69,6 +71,8 @@ export function splitQueryFile(text: string, displayPath: string): SplitResult {
   }
 
   headers.forEach((header, index) => {
+    const command = header.command;
+    if (!command) return;
     const end = headers[index + 1]?.line ?? lines.length;
     let line = header.line + 1;
     const doc: string[] = [];
@@ -83,7 +87,7 @@ export function splitQueryFile(text: string, displayPath: string): SplitResult {
       at(lines[header.line]!.start, `query ${header.name} has no SQL statement`);
       return;
     }
-    queries.push({ name: header.name, command: header.command, doc: trimBlankEnds(doc), sql, offset });
+    queries.push({ name: header.name, command, doc: trimBlankEnds(doc), sql, offset });
   });
 
   return { queries, diagnostics };

@@ -34,13 +34,15 @@ export async function openEmbeddedDatabase(migrations: readonly Migration[], opt
   const key = snapshotKey(migrations, Object.keys(extensions));
   const snapshot = options.cacheDir ? path.join(options.cacheDir, `pglite-${key}.tar.gz`) : undefined;
 
-  const saved = snapshot ? await readFile(snapshot).catch(() => undefined) : undefined;
-  let db: PGlite | undefined;
-  if (saved) {
-    db = await PGlite.create({ extensions, loadDataDir: new Blob([saved]) }).catch(() => undefined);
-  }
+  let db = snapshot ? await loadSnapshot(snapshot, extensions) : undefined;
   if (!db) {
-    db = await PGlite.create({ extensions });
+    // initdb is most of a cold start, so an empty cluster is kept too, for new migrations.
+    const empty = options.cacheDir ? path.join(options.cacheDir, `pglite-empty-${pgliteVersion()}.tar.gz`) : undefined;
+    db = empty ? await loadSnapshot(empty, extensions) : undefined;
+    if (!db) {
+      db = await PGlite.create({ extensions });
+      if (empty) await saveSnapshot(db, empty);
+    }
     await applyMigrations(db, migrations, options.cwd);
     if (snapshot) await saveSnapshot(db, snapshot);
   }
@@ -56,6 +58,13 @@ export async function defaultCacheDir(rootDir: string, env: NodeJS.ProcessEnv): 
   const modules = path.join(rootDir, 'node_modules');
   const hasModules = await stat(modules).then((s) => s.isDirectory(), () => false);
   return hasModules ? path.join(modules, '.cache', 'sqlgen') : path.join(tmpdir(), 'sqlgen-cache');
+}
+
+async function loadSnapshot(file: string, extensions: Record<string, Extension>): Promise<PGlite | undefined> {
+  const saved = await readFile(file).catch(() => undefined);
+  if (!saved) return undefined;
+  // A snapshot that does not load (a damaged file) is only a missed cache.
+  return PGlite.create({ extensions, loadDataDir: new Blob([saved]) }).catch(() => undefined);
 }
 
 function embeddedSession(db: PGlite): DbSession {

@@ -1,0 +1,72 @@
+import { scanSync } from 'libpg-query';
+import type { Catalog, PgType } from '../schema/catalog.js';
+import { as, type Node } from './ast.js';
+import { quoteIdentifier } from './star-expansion.js';
+
+/**
+ * Rewrites a one-row `INSERT ... VALUES (...)` into a bulk insert that takes one array per
+ * parameter, so any number of rows go in one statement:
+ *
+ * ```sql
+ * INSERT INTO authors (name, bio) VALUES ($1, $2)
+ * -- becomes
+ * INSERT INTO authors (name, bio) SELECT u.p1, u.p2 FROM unnest($1::text[], $2::text[]) AS u (p1, p2)
+ * ```
+ *
+ * Array-typed parameters travel as array literals (`unnest` would flatten them) and are cast
+ * back. Returns an error message when the statement has another shape.
+ */
+export function copyFromSql(text: string, statement: Node, paramTypes: readonly number[], catalog: Catalog): string | { error: string; offset: number } {
+  const insert = as(statement, 'InsertStmt');
+  const select = as(insert?.selectStmt as Node | undefined, 'SelectStmt');
+  const rows = (select?.valuesLists as Node[] | undefined) ?? [];
+  if (!insert || rows.length !== 1) {
+    return { error: ':copyfrom needs an INSERT INTO table (columns) VALUES (...) with one row of parameters', offset: 0 };
+  }
+  if ((insert.returningClause as Node | undefined)?.exprs ?? insert.returningList) {
+    return { error: ':copyfrom returns the number of rows inserted, so it cannot have RETURNING', offset: 0 };
+  }
+  const tokens = scanSync(text).tokens;
+  const values = tokens.findIndex((t) => t.text.toLowerCase() === 'values' && t.keywordKind > 0);
+  const open = tokens[values + 1];
+  if (values < 0 || open?.text !== '(') return { error: ':copyfrom needs a VALUES list', offset: 0 };
+  let depth = 0;
+  let close = values + 1;
+  for (; close < tokens.length; close++) {
+    if (tokens[close]!.text === '(') depth++;
+    if (tokens[close]!.text === ')' && --depth === 0) break;
+  }
+  const closing = tokens[close];
+  if (!closing) return { error: ':copyfrom needs a VALUES list', offset: 0 };
+
+  const inside = tokens.slice(values + 2, close).filter((t) => t.tokenName === 'PARAM');
+  const outside = tokens.filter((t, i) => t.tokenName === 'PARAM' && (i < values || i > close));
+  if (outside.length) return { error: ':copyfrom parameters must all stand in the VALUES list', offset: outside[0]!.start };
+
+  let select_ = '';
+  let last = open.end;
+  for (const token of inside) {
+    const number = Number(token.text.slice(1));
+    const type = catalog.types.get(paramTypes[number - 1] ?? 0);
+    select_ += text.slice(last, token.start) + (type?.category === 'A' ? `u.p${number}::${typeName(catalog, type)}` : `u.p${number}`);
+    last = token.end;
+  }
+  select_ += text.slice(last, closing.start);
+
+  const arrays = paramTypes.map((oid, i) => {
+    const type = catalog.types.get(oid);
+    const element = type?.category === 'A' ? 'text' : type ? typeName(catalog, type) : 'text';
+    return `$${i + 1}::${element}[]`;
+  });
+  const columns = paramTypes.map((_, i) => `p${i + 1}`);
+  return `${text.slice(0, tokens[values]!.start)}SELECT ${select_.trim()} FROM unnest(${arrays.join(', ')}) AS u (${columns.join(', ')})${text.slice(closing.end)}`;
+}
+
+/** A type as SQL can name it: `int4`, `"public"."mood"`, `text[]`. */
+function typeName(catalog: Catalog, type: PgType): string {
+  if (type.category === 'A' && type.element) {
+    const element = catalog.types.get(type.element);
+    return element ? `${typeName(catalog, element)}[]` : 'text[]';
+  }
+  return type.namespace === 'pg_catalog' ? type.name : `${quoteIdentifier(type.namespace)}.${quoteIdentifier(type.name)}`;
+}

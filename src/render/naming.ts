@@ -1,0 +1,49 @@
+/** Words of a name: `display_name`, `displayName`, `"zip code"` -> `['display', 'name']` etc. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** `display_name` -> `displayName`; `GetUser` -> `getUser`; `zip code` -> `zipCode`. */
+export function camelCase(name: string): string {
+  const parts = words(name);
+  const joined = parts.map((w, i) => (i === 0 ? lowerFirst(w) : upperFirst(w))).join('');
+  return safeStart(joined);
+}
+
+/** `mpaa_rating` -> `MpaaRating`; `getUser` -> `GetUser`. */
+export function pascalCase(name: string): string {
+  return safeStart(words(name).map(upperFirst).join(''));
+}
+
+function upperFirst(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** Lowercases a leading word unless it is an acronym followed by more (`ID` stays `id`, `URLs` -> `urls`). */
+function lowerFirst(word: string): string {
+  return /^[A-Z0-9]+$/.test(word) ? word.toLowerCase() : word.charAt(0).toLowerCase() + word.slice(1);
+}
+
+function safeStart(name: string): string {
+  if (!name) return '_';
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+const reserved = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'yield let static implements interface package private protected public await arguments eval').split(' '),
+);
+
+/** Words that cannot name a function or variable. */
+export function isReservedWord(name: string): boolean {
+  return reserved.has(name);
+}
+
+/** A property name as it may stand in an object type: quoted when it is not an identifier. */
+export function propertyKey(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+}
