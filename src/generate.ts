@@ -13,7 +13,6 @@ import { render } from './render/render.js';
 import type { OutputFile } from './render/output-file.js';
 import type { Catalog } from './schema/catalog.js';
 import type { DbSession } from './schema/db-session.js';
-import { defaultCacheDir, openEmbeddedDatabase } from './schema/embedded-database.js';
 import { connectLiveDatabase } from './schema/live-database.js';
 import { readCatalog } from './schema/read-catalog.js';
 import { readMigrations } from './schema/read-migrations.js';
@@ -41,18 +40,22 @@ export interface Schema {
  * applied, and reads its catalog.
  */
 export async function openSchema(config: Config, options: RunOptions): Promise<Schema> {
-  const session = config.database
-    ? await connectLiveDatabase(config.database)
-    : await openEmbeddedDatabase(await readMigrations(config.migrations), {
-      cacheDir: await defaultCacheDir(config.rootDir, options.env),
-      cwd: options.cwd,
-    });
+  const session = config.database ? await connectLiveDatabase(config.database) : await openEmbedded(config, options);
   try {
     return { session, catalog: await readCatalog(session) };
   } catch (error) {
     await session.close();
     throw error;
   }
+}
+
+async function openEmbedded(config: Config, options: RunOptions): Promise<DbSession> {
+  // PGlite is loaded only when it is used: importing it would slow every live run.
+  const embedded = await import('./schema/embedded-database.js');
+  return embedded.openEmbeddedDatabase(await readMigrations(config.migrations), {
+    cacheDir: await embedded.defaultCacheDir(config.rootDir, options.env),
+    cwd: options.cwd,
+  });
 }
 
 /** Reads and splits one query file (no database needed). */
@@ -126,7 +129,7 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
 }
 
 /** Two query files must not produce the same module, nor a module that shadows a generated file. */
-function checkModuleNames(files: readonly AnalyzedFile[]): void {
+export function checkModuleNames(files: readonly AnalyzedFile[]): void {
   const seen = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {

@@ -14,7 +14,6 @@ import type { Edit } from '../parse/named-params.js';
  */
 export function expandStars(text: string, statement: StatementScope, fieldNames: readonly string[]): Edit[] | undefined {
   const edits: Edit[] = [];
-  const tokens = scanSync(text).tokens;
   let position = 0;
   for (const target of statement.targets) {
     const res = as(target, 'ResTarget')!;
@@ -32,12 +31,24 @@ export function expandStars(text: string, statement: StatementScope, fieldNames:
     position += columns.length;
 
     const location = as(res.val as Node, 'ColumnRef')!.location as number;
-    const starToken = tokens.find((t) => t.start >= location && t.text === '*');
-    if (!starToken) return undefined;
+    const end = starEnd(text, location);
+    if (end === undefined) return undefined;
     const list = columns.map((c) => (star.single || c.qualifier === undefined ? '' : `${quoteIdentifier(c.qualifier)}.`) + quoteIdentifier(c.name));
-    edits.push({ from: location, to: starToken.end, text: list.join(', ') });
+    edits.push({ from: location, to: end, text: list.join(', ') });
   }
   return edits;
+}
+
+/** The end of `*`, `t.*` or `"My Table" . *` that starts at `from`. */
+function starEnd(text: string, from: number): number | undefined {
+  let quoted = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '*') return i + 1;
+    else if (!quoted && !/[\w$.\s]/.test(c)) return undefined;
+  }
+  return undefined;
 }
 
 /** Unqualified names in the expansion must not collide with each other. */
@@ -48,10 +59,18 @@ function unambiguous(columns: readonly Column[], single: boolean): boolean {
 
 /** Quotes an identifier only where PostgreSQL needs it, as `quote_ident` does. */
 export function quoteIdentifier(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
-    const token = scanSync(name).tokens;
-    const keyword = token.length === 1 ? token[0]!.keywordKind : 0;
-    if (keyword === 0 || keyword === 1) return name;
+  let quoted = quotedNames.get(name);
+  if (quoted === undefined) {
+    quoted = `"${name.replace(/"/g, '""')}"`;
+    if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
+      // The scanner knows PostgreSQL's keywords; only unreserved ones may stand bare.
+      const tokens = scanSync(name).tokens;
+      const keyword = tokens.length === 1 ? tokens[0]!.keywordKind : 0;
+      if (keyword === 0 || keyword === 1) quoted = name;
+    }
+    quotedNames.set(name, quoted);
   }
-  return `"${name.replace(/"/g, '""')}"`;
+  return quoted;
 }
+
+const quotedNames = new Map<string, string>();

@@ -21,6 +21,7 @@ export interface Edit {
 export interface RewrittenSql {
   /** The SQL with every named parameter replaced by `$N`. */
   readonly text: string;
+  /** The named parameters only; `$N` written as such are found in the parse tree. */
   readonly params: readonly ParamSlot[];
   readonly edits: readonly Edit[];
   /** Problems with the parameters, as offsets into the original SQL. */
@@ -41,6 +42,8 @@ const functionPrefixes = new Set(['sqlgen', 'sqlc']);
  * ```
  */
 export function rewriteNamedParams(sql: string): RewrittenSql {
+  // Scanning costs more than parsing; most queries have no named parameter at all.
+  if (!/@|sqlc|sqlgen/i.test(sql)) return { text: sql, params: [], edits: [], errors: [] };
   const tokens = scanSync(sql).tokens;
   const errors: { offset: number; message: string }[] = [];
   const positional = new Map<number, ParamSlot>();
@@ -78,8 +81,7 @@ export function rewriteNamedParams(sql: string): RewrittenSql {
     edits.push({ from: use.from, to: use.to, text: `$${slot.number}` });
   }
 
-  const params = [...positional.values(), ...named.values()].sort((a, b) => a.number - b.number);
-  return { text: applyEdits(sql, edits), params, edits, errors };
+  return { text: applyEdits(sql, edits), params: [...named.values()], edits, errors };
 }
 
 type NamedMatch = { name: string; nullable: boolean; end: number; next: number } | { error: string };

@@ -1,6 +1,6 @@
 import { parseSync, type SqlError } from 'libpg-query';
 import { lineColumnAt, type Diagnostic } from '../diagnostics.js';
-import type { Node } from '../analyze/ast.js';
+import { walk, type Node } from '../analyze/ast.js';
 import { originalOffset, rewriteNamedParams, type Edit, type ParamSlot } from './named-params.js';
 import type { QueryFile, QuerySource } from './query-source.js';
 
@@ -43,9 +43,23 @@ export function parseQueries(file: QueryFile): ParseResult {
         statements.length ? `query ${source.name} has more than one statement; put each in its own "-- name:" block` : `query ${source.name} has no SQL statement`));
       continue;
     }
-    queries.push({ source, text: rewritten.text, params: rewritten.params, edits: rewritten.edits, statement: statements[0]!.stmt });
+    const statement = statements[0]!.stmt;
+    queries.push({ source, text: rewritten.text, params: allParams(statement, rewritten.params, rewritten.edits), edits: rewritten.edits, statement });
   }
   return { queries, diagnostics };
+}
+
+/** Every `$N` of the statement: the named ones as rewritten, the rest as written. */
+function allParams(statement: Node, named: readonly ParamSlot[], edits: readonly Edit[]): ParamSlot[] {
+  const slots = new Map(named.map((slot) => [slot.number, slot]));
+  walk(statement, (kind, fields) => {
+    if (kind !== 'ParamRef') return;
+    const number = fields.number as number;
+    if (!slots.has(number)) {
+      slots.set(number, { number, name: undefined, nullable: false, offset: originalOffset(edits, fields.location as number) });
+    }
+  });
+  return [...slots.values()].sort((a, b) => a.number - b.number);
 }
 
 /** A diagnostic at an offset of a query's SQL (as the user wrote it), placed in its file. */

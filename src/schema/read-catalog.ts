@@ -47,14 +47,13 @@ interface AttributeRow {
   has_default: boolean; generated: boolean; comment: string | null;
 }
 
-/** Reads types, relations and attributes in three queries. */
+/** Reads types, relations, attributes and the search path in four queries. */
 export async function readCatalog(session: DbSession): Promise<Catalog> {
-  const [typeRows, relationRows, attributeRows, pathRows] = await Promise.all([
-    session.query<TypeRow>(typesSql),
-    session.query<RelationRow>(relationsSql),
-    session.query<AttributeRow>(attributesSql),
-    session.query<{ schemas: string[] | string }>('SELECT current_schemas(true) AS schemas'),
-  ]);
+  // One after another: a connection runs one query at a time anyway.
+  const typeRows = await session.query<TypeRow>(typesSql);
+  const relationRows = await session.query<RelationRow>(relationsSql);
+  const attributeRows = await session.query<AttributeRow>(attributesSql);
+  const pathRows = await session.query<{ schemas: string[] | string }>('SELECT current_schemas(true) AS schemas');
 
   const types = new Map<number, PgType>();
   for (const row of typeRows) {

@@ -505,9 +505,12 @@ function timestampText(date: Date): string {
   const local = new Date(date.getTime() + offset * 60_000);
   const year = local.getUTCFullYear();
   const minutes = Math.abs(offset);
-  const zone = offset === 0 ? '+00:00' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
-  // toISOString() ends in '-MM-DDTHH:mm:ss.sssZ' whatever the year; PostgreSQL wants the year as 'YYYY[ BC]'.
-  return `${pad(year < 1 ? 1 - year : year, 4)}${local.toISOString().slice(-20, -1)}${zone}${year < 1 ? ' BC' : ''}`;
+  const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+  return (
+    `${pad(year < 1 ? 1 - year : year, 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
+    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
+    `.${pad(local.getUTCMilliseconds(), 3)}${zone}${year < 1 ? ' BC' : ''}`
+  );
 }
 
 /** One array element's text, serialised the way pg serialises a parameter. */

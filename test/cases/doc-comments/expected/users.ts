@@ -120,7 +120,7 @@ export function listUsers(db: Queryable): Promise<ListUsersRow[]> {
 }
 
 export interface TopUsersParams {
-  limit: string | number | bigint;
+  limit: number;
 }
 
 export interface TopUsersRow {

@@ -154,8 +154,8 @@ export function setDisplayName(db: Queryable, params: SetDisplayNameParams): Pro
 }
 
 export interface ListAccountsParams {
-  limit: string | number | bigint;
-  offset: string | number | bigint;
+  limit: number;
+  offset: number;
 }
 
 export interface ListAccountsRow {
@@ -246,7 +246,7 @@ export function loginCountAfter(db: Queryable, params: LoginCountAfterParams): P
 
 export interface SearchAccountsParams {
   pattern: string;
-  maxResults: string | number | bigint;
+  maxResults: number;
 }
 
 export interface SearchAccountsRow {
