@@ -1,6 +1,6 @@
-import { scanSync } from 'libpg-query';
 import type { Catalog, PgType } from '../schema/catalog.js';
 import { as, type Node } from './ast.js';
+import { sqlTokens } from '../parse/sql-tokens.js';
 import { quoteIdentifier } from './star-expansion.js';
 
 /**
@@ -26,8 +26,8 @@ export function copyFromSql(text: string, statement: Node, paramTypes: readonly 
   if ((insert.returningClause as Node | undefined)?.exprs ?? insert.returningList) {
     return { error: ':copyfrom returns the number of rows inserted, so it cannot have RETURNING', offset: 0 };
   }
-  const tokens = scanSync(text).tokens;
-  const values = tokens.findIndex((t) => t.text.toLowerCase() === 'values' && t.keywordKind > 0);
+  const tokens = sqlTokens(text);
+  const values = tokens.findIndex((t) => t.kind === 'word' && t.text.toLowerCase() === 'values');
   const open = tokens[values + 1];
   if (values < 0 || open?.text !== '(') return { error: ':copyfrom needs a VALUES list', offset: 0 };
   let depth = 0;
@@ -39,8 +39,8 @@ export function copyFromSql(text: string, statement: Node, paramTypes: readonly 
   const closing = tokens[close];
   if (!closing) return { error: ':copyfrom needs a VALUES list', offset: 0 };
 
-  const inside = tokens.slice(values + 2, close).filter((t) => t.tokenName === 'PARAM');
-  const outside = tokens.filter((t, i) => t.tokenName === 'PARAM' && (i < values || i > close));
+  const inside = tokens.slice(values + 2, close).filter((t) => t.kind === 'param');
+  const outside = tokens.filter((t, i) => t.kind === 'param' && (i < values || i > close));
   if (outside.length) return { error: ':copyfrom parameters must all stand in the VALUES list', offset: outside[0]!.start };
 
   let select_ = '';

@@ -3,7 +3,7 @@ import { as, stringsOf, type Node } from './ast.js';
 import { narrowedBy } from './expression-nullability.js';
 import { outputColumns } from './output-columns.js';
 import {
-  findCte, newColumn, withNullable,
+  emptyScope, findCte, newColumn, withNullable,
   type AnalysisContext, type Column, type FromElement, type RangeItem, type Scope,
 } from './scope.js';
 
@@ -61,7 +61,7 @@ export function relationColumns(relation: PgRelation, context: AnalysisContext):
   if (!context.views.has(relation.oid)) {
     context.views.set(relation.oid, undefined); // a view that refers to itself stays unknown
     const tree = relation.viewDefinition ? context.parse(relation.viewDefinition) : undefined;
-    const columns = tree ? outputColumns(tree, emptyScopeFor(context), context) : undefined;
+    const columns = tree ? outputColumns(tree, emptyScope, context) : undefined;
     const named = columns?.length === relation.attributes.length
       ? columns.map((c, i) => ({ ...c, name: relation.attributes[i]!.name }))
       : undefined;
@@ -70,10 +70,6 @@ export function relationColumns(relation: PgRelation, context: AnalysisContext):
   const known = context.views.get(relation.oid);
   return (known ?? relation.attributes.map((a) => ({ name: a.name, nullable: true }))).map((c) =>
     newColumn(context, c.name, c.nullable, undefined));
-}
-
-function emptyScopeFor(_context: AnalysisContext): Scope {
-  return { parent: undefined, ctes: new Map(), elements: [], narrowed: new Set() };
 }
 
 /** Applies `AS alias (a, b)` and names the qualifier a star expansion uses. */

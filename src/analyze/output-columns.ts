@@ -107,7 +107,7 @@ export function modifyScope(statement: Node, extra: readonly Node[], where: Node
   const base = withCtes(statement, outer, context);
   const relation = statement.relation as Node;
   const name = relation.relname as string;
-  const refName = (as(relation, 'alias') ?? relation.alias)?.aliasname as string | undefined ?? name;
+  const refName = ((relation.alias as Node | undefined)?.aliasname as string | undefined) ?? name;
   const found = findRelation(context.catalog, relation.schemaname as string | undefined, name);
   const columns = found ? relationColumns(found, context)?.map((c) => newColumn(context, c.name, c.nullable, refName)) : undefined;
   const target: FromElement = { items: [{ refName, columns }], columns };

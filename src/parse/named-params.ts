@@ -1,4 +1,4 @@
-import { scanSync, type ScanToken } from 'libpg-query';
+import { sqlTokens, type SqlToken } from './sql-tokens.js';
 
 /** A placeholder of the rewritten statement, `$number`. */
 export interface ParamSlot {
@@ -42,16 +42,15 @@ const functionPrefixes = new Set(['sqlgen', 'sqlc']);
  * ```
  */
 export function rewriteNamedParams(sql: string): RewrittenSql {
-  // Scanning costs more than parsing; most queries have no named parameter at all.
   if (!/@|sqlc|sqlgen/i.test(sql)) return { text: sql, params: [], edits: [], errors: [] };
-  const tokens = scanSync(sql).tokens;
+  const tokens = sqlTokens(sql);
   const errors: { offset: number; message: string }[] = [];
   const positional = new Map<number, ParamSlot>();
   const found: { from: number; to: number; name: string; nullable: boolean }[] = [];
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token.tokenName === 'PARAM') {
+    if (token.kind === 'param') {
       const number = Number(token.text.slice(1));
       if (!positional.has(number)) positional.set(number, { number, name: undefined, nullable: false, offset: token.start });
       continue;
@@ -86,14 +85,14 @@ export function rewriteNamedParams(sql: string): RewrittenSql {
 
 type NamedMatch = { name: string; nullable: boolean; end: number; next: number } | { error: string };
 
-function namedAt(tokens: readonly ScanToken[], i: number): NamedMatch | undefined {
+function namedAt(tokens: readonly SqlToken[], i: number): NamedMatch | undefined {
   const token = tokens[i]!;
   const next = tokens[i + 1];
   // `@name`: the scanner reads `@` as an operator; it is a parameter when a name follows at once.
   if (token.text === '@' && next && next.start === token.end && isName(next)) {
     return { name: identifierText(next), nullable: false, end: next.end, next: i + 2 };
   }
-  if (token.tokenName !== 'IDENT' || !functionPrefixes.has(token.text.toLowerCase())) return undefined;
+  if (token.kind !== 'word' || !functionPrefixes.has(token.text.toLowerCase())) return undefined;
   const dot = tokens[i + 1];
   const fn = tokens[i + 2];
   if (dot?.text !== '.' || !fn) return undefined;
@@ -104,20 +103,20 @@ function namedAt(tokens: readonly ScanToken[], i: number): NamedMatch | undefine
   const open = tokens[i + 3];
   const arg = tokens[i + 4];
   const close = tokens[i + 5];
-  if (open?.text !== '(' || !arg || close?.text !== ')' || !(isName(arg) || arg.tokenName === 'SCONST')) {
+  if (open?.text !== '(' || !arg || close?.text !== ')' || !(isName(arg) || arg.kind === 'string')) {
     return { error: `${token.text}.${fn.text} takes one parameter name, as in ${token.text}.${fn.text}(email)` };
   }
-  const name = arg.tokenName === 'SCONST' ? arg.text.slice(1, -1).replace(/''/g, "'") : identifierText(arg);
+  const name = arg.kind === 'string' ? arg.text.slice(1, -1).replace(/''/g, "'") : identifierText(arg);
   if (!name) return { error: `${token.text}.${fn.text} needs a non-empty name` };
   return { name, nullable: kind === 'narg', end: close.end, next: i + 6 };
 }
 
 /** Identifiers and keywords can both name a parameter (`@limit`, `@user`). */
-function isName(token: ScanToken): boolean {
-  return token.tokenName === 'IDENT' || (token.keywordKind > 0 && /^[A-Za-z_]/.test(token.text));
+function isName(token: SqlToken): boolean {
+  return token.kind === 'word' || token.kind === 'quoted';
 }
 
-function identifierText(token: ScanToken): string {
+function identifierText(token: SqlToken): string {
   // Unquoted names keep the user's spelling: `@orgId` is the parameter `orgId`.
   return token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text;
 }
