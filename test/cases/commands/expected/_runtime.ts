@@ -4,7 +4,10 @@
 import pg from 'pg';
 import type { ClientBase, CustomTypesConfig, DatabaseError, PoolClient, QueryConfig, QueryResult } from 'pg';
 
-/** Anything that can run a query: `pg.Pool`, `pg.Client`, `pg.PoolClient`, or `observe()` of one. */
+/**
+ * Anything that can run a query: `pg.Pool`, `pg.Client`, `pg.PoolClient`, or `observe()` of one.
+ * Other implementations work too; the runtime just cannot hold on to one of their connections.
+ */
 export interface Queryable {
   query(config: QueryConfig): Promise<QueryResult>;
 }
@@ -25,9 +28,7 @@ export interface Statement<Row = never> {
   readonly map?: (row: any) => Row;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Type parsers
-// ---------------------------------------------------------------------------------------------
+// --- Type parsers --------------------------------------------------------------------------------
 
 export type Int8Mode = 'string' | 'bigint' | 'number';
 
@@ -61,20 +62,19 @@ function parseTimestamp(text: string): Date {
   if (text === 'infinity' || text === '-infinity') return new Date(text === 'infinity' ? INFINITY : -INFINITY);
   const m = TIMESTAMP.exec(text);
   if (m === null) throw new Error(`sqlgen: cannot read timestamp "${text}" (is DateStyle ISO?)`);
-  const year = m[12] === undefined ? Number(m[1]) : 1 - Number(m[1]);
-  const month = Number(m[2]) - 1;
-  const day = Number(m[3]);
+  const [year, month, day] = [m[12] === undefined ? Number(m[1]) : 1 - Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6])];
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  const date = m[8] === undefined
-    ? new Date(year, month, day, Number(m[4]), Number(m[5]), Number(m[6]), millis)
-    : new Date(Date.UTC(year, month, day, Number(m[4]), Number(m[5]), Number(m[6]), millis));
+  // The Date constructor and Date.UTC read years 0..99 as 1900..1999, hence the setFullYear calls.
   if (m[8] === undefined) {
-    if (year < 100) date.setFullYear(year, month, day); // Date maps years 0..99 to 1900..1999
-    return date;
+    const local = new Date(year, month, day, hour, minute, second, millis);
+    if (year < 100) local.setFullYear(year, month, day);
+    return local;
   }
-  if (year < 100) date.setUTCFullYear(year, month, day);
-  const offset = Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0);
-  return new Date(date.getTime() - (m[8] === '-' ? -offset : offset) * 1000);
+  const utc = new Date(Date.UTC(year, month, day, hour, minute, second, millis));
+  if (year < 100) utc.setUTCFullYear(year, month, day);
+  const offset = (Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0)) * (m[8] === '-' ? -1 : 1);
+  return new Date(utc.getTime() - offset * 1000);
 }
 
 /** `date` as a Date: local midnight, as pg does it. */
@@ -186,9 +186,7 @@ function buildParsers(options: TypeOptions): TypeParsers {
   }
   for (const arrayOid of TEXT_ARRAYS) parsers.set(arrayOid, (text) => parseArray(text));
   parsers.set(1020, (text) => parseArray(text, identity, ';'));
-  const getTypeParser = (oid: number): Parser => parsers.get(oid) ?? identity;
-  // pg's declared type also covers binary results, which sqlgen never requests.
-  return Object.freeze({ getTypeParser: getTypeParser as TypeParsers['getTypeParser'] });
+  return Object.freeze({ getTypeParser: (oid: number): Parser => parsers.get(oid) ?? identity });
 }
 
 const parserCache = new Map<string, TypeParsers>();
@@ -211,9 +209,7 @@ export function typeParsers(options: TypeOptions): TypeParsers {
   return parsers;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
+// --- Errors --------------------------------------------------------------------------------------
 
 export interface SqlgenErrorDetails {
   readonly cause?: unknown;
@@ -301,14 +297,13 @@ function toError(error: unknown, queryName: string | undefined): unknown {
   }
   // pg's own messages for a dead client, and socket errors (ECONNRESET, EPIPE, ...)
   if (error instanceof Error && (/^Connection terminated|not queryable/.test(error.message) || 'errno' in error)) {
-    return new ConnectionError(`${prefix}database connection lost: ${error.message}`, { cause: error, code: '08006', queryName });
+    const message = `${prefix}database connection lost: ${error.message}`;
+    return new ConnectionError(message, { cause: error, code: '08006', queryName });
   }
   return error;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Running statements
-// ---------------------------------------------------------------------------------------------
+// --- Running statements --------------------------------------------------------------------------
 
 type Config = QueryConfig & { readonly rowMode?: 'array' | undefined };
 
@@ -322,12 +317,11 @@ async function leased<T>(
   try {
     client = await pool.connect();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConnectionError(`${queryName === undefined ? '' : `${queryName}: `}could not connect to the database: ${reason}`, {
-      cause: error,
-      code: isDatabaseError(error) ? error.code : '08001',
-      queryName,
-    });
+    const message = `${queryName === undefined ? '' : `${queryName}: `}could not connect to the database: ${
+      error instanceof Error ? error.message : String(error)
+    }`;
+    const code = isDatabaseError(error) ? error.code : '08001';
+    throw new ConnectionError(message, { cause: error, code, queryName });
   }
   let broken = false;
   // A checked-out pg client has no 'error' listener; without one a dying socket crashes the process.
@@ -391,7 +385,11 @@ async function reprepare(db: Queryable, config: Config, name: string, failure: u
   return db.query(config);
 }
 
-async function sendOn(db: Queryable, statement: Statement<unknown>, values: readonly unknown[]): Promise<QueryResult> {
+async function sendOn(
+  db: Queryable,
+  statement: Statement<unknown>,
+  values: readonly unknown[],
+): Promise<QueryResult> {
   const name = statement.prepare;
   const config: Config = {
     text: statement.text,
@@ -422,6 +420,7 @@ async function send(db: Queryable, statement: Statement<unknown>, values: readon
   // pool.query would destroy a healthy connection for every constraint violation.
   return leased(db, statement.name, (client, markBroken) =>
     sendOn(client, statement, values).catch((error: unknown) => {
+      // An error the server did not report (a read timeout, a dead socket) leaves the connection unknown.
       if (!(error instanceof SqlgenError) || error instanceof ConnectionError) markBroken();
       throw error;
     }),
@@ -432,8 +431,10 @@ async function run(db: Queryable, statement: Statement<unknown>, values: readonl
   const observation = observationOf(db);
   if (observation === undefined) return send(db, statement, values);
   const started = performance.now();
-  const report = (rowCount: number | null, error: Error | null): void =>
-    observation.listener({ queryName: statement.name, text: statement.text, durationMs: performance.now() - started, rowCount, error });
+  const report = (rowCount: number | null, error: Error | null): void => {
+    const durationMs = performance.now() - started;
+    observation.listener({ queryName: statement.name, text: statement.text, durationMs, rowCount, error });
+  };
   let result: QueryResult;
   try {
     result = await send(observation.target, statement, values);
@@ -445,9 +446,7 @@ async function run(db: Queryable, statement: Statement<unknown>, values: readonl
   return result;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Query commands
-// ---------------------------------------------------------------------------------------------
+// --- Query commands ------------------------------------------------------------------------------
 
 /**
  * Runs a `:one` query: the row, or `null` when there is none.
@@ -455,7 +454,11 @@ async function run(db: Queryable, statement: Statement<unknown>, values: readonl
  * @example const user = await queryOne(db, getUserStatement, [id]); // GetUserRow | null
  * @throws TooManyRowsError when the query returned more than one row.
  */
-export async function queryOne<Row>(db: Queryable, statement: Statement<Row>, values: readonly unknown[]): Promise<Row | null> {
+export async function queryOne<Row>(
+  db: Queryable,
+  statement: Statement<Row>,
+  values: readonly unknown[],
+): Promise<Row | null> {
   const { rows } = await run(db, statement, values);
   if (rows.length > 1) {
     throw new TooManyRowsError(`${statement.name}: expected at most one row, got ${rows.length}`, {
@@ -469,25 +472,31 @@ export async function queryOne<Row>(db: Queryable, statement: Statement<Row>, va
 }
 
 /** Runs a `:many` query. @example const users = await queryMany(db, listUsersStatement, [ids]); */
-export async function queryMany<Row>(db: Queryable, statement: Statement<Row>, values: readonly unknown[]): Promise<Row[]> {
+export async function queryMany<Row>(
+  db: Queryable,
+  statement: Statement<Row>,
+  values: readonly unknown[],
+): Promise<Row[]> {
   const { rows } = await run(db, statement, values);
   return statement.map === undefined ? (rows as Row[]) : rows.map(statement.map);
 }
 
 /** Runs an `:exec` query. @example await exec(db, deleteUserStatement, [id]); */
-export async function exec(db: Queryable, statement: Statement, values: readonly unknown[]): Promise<void> {
+export async function exec(db: Queryable, statement: Statement<unknown>, values: readonly unknown[]): Promise<void> {
   await run(db, statement, values);
 }
 
-/** Runs an `:execrows` query: the number of rows affected. @example const n = await execRows(db, s, [id]); */
-export async function execRows(db: Queryable, statement: Statement, values: readonly unknown[]): Promise<number> {
+/** Runs an `:execrows` query: rows affected. @example const n = await execRows(db, renameStatement, [id, name]); */
+export async function execRows(
+  db: Queryable,
+  statement: Statement<unknown>,
+  values: readonly unknown[],
+): Promise<number> {
   const { rowCount } = await run(db, statement, values);
   return rowCount ?? 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bulk insert
-// ---------------------------------------------------------------------------------------------
+// --- Bulk insert ---------------------------------------------------------------------------------
 
 /**
  * Literal text per statement (all columns together). PostgreSQL caps one message and one value at
@@ -517,7 +526,9 @@ function timestampText(date: Date): string {
 function elementText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Date) return timestampText(value);
-  if (ArrayBuffer.isView(value)) return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  if (ArrayBuffer.isView(value)) {
+    return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  }
   if (Array.isArray(value)) return arrayLiteral(value) as string;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
@@ -542,8 +553,15 @@ export function arrayLiteral(value: readonly unknown[] | null): string | null {
   return `{${value.map((item) => (Array.isArray(item) ? arrayLiteral(item) : arrayElement(item))).join(',')}}`;
 }
 
-/** Encodes rows from `start` into one literal per column, up to CHUNK_CHARS; returns where it stopped. */
-function encodeChunk<P>(rows: readonly P[], start: number, toValues: (row: P) => readonly unknown[]): { values: string[]; end: number } {
+interface Chunk {
+  /** One array literal per column. */
+  readonly values: string[];
+  /** The index of the first row not in this chunk. */
+  readonly end: number;
+}
+
+/** Encodes rows from `start` on into column literals, stopping once they pass CHUNK_CHARS. */
+function encodeChunk<P>(rows: readonly P[], start: number, toValues: (row: P) => readonly unknown[]): Chunk {
   const columns: string[][] = [];
   let size = 0;
   let end = start;
@@ -574,7 +592,7 @@ function encodeChunk<P>(rows: readonly P[], start: number, toValues: (row: P) =>
  */
 export async function copyFrom<P>(
   db: Queryable,
-  statement: Statement,
+  statement: Statement<unknown>,
   rows: readonly P[],
   toValues: (row: P) => readonly unknown[],
 ): Promise<number> {
@@ -590,12 +608,11 @@ export async function copyFrom<P>(
     return count;
   };
   const target = observationOf(db)?.target ?? db;
-  return isPool(target) || isClient(target) ? withTransaction(db as pg.Pool | ClientBase, insertAll) : insertAll(db);
+  if (isPool(target) || isClient(target)) return withTransaction(db as pg.Pool | ClientBase, insertAll);
+  return insertAll(db); // a Queryable we cannot hold one connection of
 }
 
-// ---------------------------------------------------------------------------------------------
-// Transactions
-// ---------------------------------------------------------------------------------------------
+// --- Transactions --------------------------------------------------------------------------------
 
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
 
@@ -603,9 +620,12 @@ export interface TransactionOptions {
   readonly isolationLevel?: IsolationLevel;
   readonly readOnly?: boolean;
   readonly deferrable?: boolean;
-  /** Re-runs of `fn` after a serialization failure (40001), a deadlock (40P01) or a statement gone stale (0A000). Default 0. */
+  /**
+   * How often `fn` may run again after a serialization failure (40001), a deadlock (40P01) or a
+   * prepared statement gone stale after a schema change (0A000). Default 0.
+   */
   readonly maxRetries?: number;
-  /** Applied with `set_config(name, value, true)`: they last until the transaction ends. */
+  /** Applied with `set_config(name, value, true)`; they last until the (outermost) transaction ends. */
   readonly settings?: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -628,7 +648,9 @@ function inTransaction(client: ClientBase): boolean {
 function settingsSql(options: TransactionOptions): string {
   const entries = Object.entries(options.settings ?? {});
   if (entries.length === 0) return '';
-  const calls = entries.map(([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(String(value))}, true)`);
+  // Literals rather than parameters, so that BEGIN and the settings are one round trip.
+  const literal = (value: unknown): string => pg.escapeLiteral(String(value));
+  const calls = entries.map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`);
   return `; SELECT ${calls.join(', ')}`;
 }
 
@@ -636,7 +658,7 @@ function beginSql(options: TransactionOptions): string {
   let sql = 'BEGIN';
   if (options.isolationLevel !== undefined) {
     const level = ISOLATION[options.isolationLevel];
-    if (level === undefined) throw new TypeError(`withTransaction: unknown isolationLevel "${options.isolationLevel}"`);
+    if (level === undefined) throw new TypeError(`unknown isolationLevel "${options.isolationLevel}"`);
     sql += ` ISOLATION LEVEL ${level}`;
   }
   if (options.readOnly !== undefined) sql += options.readOnly ? ' READ ONLY' : ' READ WRITE';
@@ -678,7 +700,8 @@ async function attempt<T>(
     const commit = await control(client, 'COMMIT');
     // COMMIT of a transaction that an error (caught inside fn) had aborted answers ROLLBACK.
     if (commit.command === 'ROLLBACK') {
-      throw new SqlgenError('transaction rolled back: a statement in it failed and the error was caught', { code: '25P02' });
+      const message = 'transaction rolled back: a statement in it failed and the error was caught';
+      throw new SqlgenError(message, { code: '25P02' });
     }
     return result;
   } catch (error) {
@@ -690,9 +713,15 @@ async function attempt<T>(
 }
 
 /** A nested call: the same work inside a savepoint of the caller's transaction. */
-async function nested<T>(client: ClientBase, tx: ClientBase, fn: (tx: ClientBase) => Promise<T>, options: TransactionOptions, rollback: boolean): Promise<T> {
+async function nested<T>(
+  client: ClientBase,
+  tx: ClientBase,
+  fn: (tx: ClientBase) => Promise<T>,
+  options: TransactionOptions,
+  rollback: boolean,
+): Promise<T> {
   if (options.isolationLevel !== undefined || options.readOnly !== undefined || options.deferrable !== undefined) {
-    throw new TypeError('withTransaction: isolationLevel, readOnly and deferrable cannot change inside a transaction');
+    throw new TypeError('isolationLevel, readOnly and deferrable cannot change inside a transaction');
   }
   await control(client, `SAVEPOINT ${SAVEPOINT}${settingsSql(options)}`);
   const undo = `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`;
@@ -720,9 +749,10 @@ async function transaction<T>(
   for (let retry = 0; ; retry++) {
     try {
       if (!isPool(target)) return await attempt(target, db as ClientBase, fn, options, rollback, () => undefined);
-      return await leased(target, undefined, (client, markBroken) =>
-        attempt(client, observation === undefined ? client : observe(client, observation.listener), fn, options, rollback, markBroken),
-      );
+      return await leased(target, undefined, (client, markBroken) => {
+        const tx = observation === undefined ? client : observe(client, observation.listener);
+        return attempt(client, tx, fn, options, rollback, markBroken);
+      });
     } catch (error) {
       if (retry >= maxRetries || !RETRYABLE.has(errorCode(error) ?? '')) throw error;
       // Full jitter: a random wait up to 10 ms, 20 ms, 40 ms, ... (at most 1 s) spreads out the retries.
@@ -761,9 +791,7 @@ export function withRollback<T>(db: pg.Pool | ClientBase, fn: (tx: ClientBase) =
   return transaction(db, fn, {}, true);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Observability
-// ---------------------------------------------------------------------------------------------
+// --- Observability -------------------------------------------------------------------------------
 
 export interface QueryEvent {
   /** The query's name, e.g. `GetUser`. */

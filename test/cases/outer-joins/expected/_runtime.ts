@@ -4,7 +4,10 @@
 import pg from 'pg';
 import type { ClientBase, CustomTypesConfig, DatabaseError, PoolClient, QueryConfig, QueryResult } from 'pg';
 
-/** Anything that can run a query: `pg.Pool`, `pg.Client`, `pg.PoolClient`, or `observe()` of one. */
+/**
+ * Anything that can run a query: `pg.Pool`, `pg.Client`, `pg.PoolClient`, or `observe()` of one.
+ * Other implementations work too; the runtime just cannot hold on to one of their connections.
+ */
 export interface Queryable {
   query(config: QueryConfig): Promise<QueryResult>;
 }
@@ -183,9 +186,7 @@ function buildParsers(options: TypeOptions): TypeParsers {
   }
   for (const arrayOid of TEXT_ARRAYS) parsers.set(arrayOid, (text) => parseArray(text));
   parsers.set(1020, (text) => parseArray(text, identity, ';'));
-  const getTypeParser = (oid: number): Parser => parsers.get(oid) ?? identity;
-  // pg's declared type also covers binary results, which sqlgen never requests.
-  return Object.freeze({ getTypeParser: getTypeParser as TypeParsers['getTypeParser'] });
+  return Object.freeze({ getTypeParser: (oid: number): Parser => parsers.get(oid) ?? identity });
 }
 
 const parserCache = new Map<string, TypeParsers>();
@@ -319,7 +320,8 @@ async function leased<T>(
     const message = `${queryName === undefined ? '' : `${queryName}: `}could not connect to the database: ${
       error instanceof Error ? error.message : String(error)
     }`;
-    throw new ConnectionError(message, { cause: error, code: isDatabaseError(error) ? error.code : '08001', queryName });
+    const code = isDatabaseError(error) ? error.code : '08001';
+    throw new ConnectionError(message, { cause: error, code, queryName });
   }
   let broken = false;
   // A checked-out pg client has no 'error' listener; without one a dying socket crashes the process.
@@ -383,7 +385,11 @@ async function reprepare(db: Queryable, config: Config, name: string, failure: u
   return db.query(config);
 }
 
-async function sendOn(db: Queryable, statement: Statement<unknown>, values: readonly unknown[]): Promise<QueryResult> {
+async function sendOn(
+  db: Queryable,
+  statement: Statement<unknown>,
+  values: readonly unknown[],
+): Promise<QueryResult> {
   const name = statement.prepare;
   const config: Config = {
     text: statement.text,
@@ -414,6 +420,7 @@ async function send(db: Queryable, statement: Statement<unknown>, values: readon
   // pool.query would destroy a healthy connection for every constraint violation.
   return leased(db, statement.name, (client, markBroken) =>
     sendOn(client, statement, values).catch((error: unknown) => {
+      // An error the server did not report (a read timeout, a dead socket) leaves the connection unknown.
       if (!(error instanceof SqlgenError) || error instanceof ConnectionError) markBroken();
       throw error;
     }),
@@ -480,7 +487,11 @@ export async function exec(db: Queryable, statement: Statement<unknown>, values:
 }
 
 /** Runs an `:execrows` query: rows affected. @example const n = await execRows(db, renameStatement, [id, name]); */
-export async function execRows(db: Queryable, statement: Statement<unknown>, values: readonly unknown[]): Promise<number> {
+export async function execRows(
+  db: Queryable,
+  statement: Statement<unknown>,
+  values: readonly unknown[],
+): Promise<number> {
   const { rowCount } = await run(db, statement, values);
   return rowCount ?? 0;
 }
@@ -638,7 +649,8 @@ function settingsSql(options: TransactionOptions): string {
   const entries = Object.entries(options.settings ?? {});
   if (entries.length === 0) return '';
   // Literals rather than parameters, so that BEGIN and the settings are one round trip.
-  const calls = entries.map(([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(String(value))}, true)`);
+  const literal = (value: unknown): string => pg.escapeLiteral(String(value));
+  const calls = entries.map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`);
   return `; SELECT ${calls.join(', ')}`;
 }
 

@@ -4,7 +4,10 @@
 import pg from 'pg';
 import type { ClientBase, CustomTypesConfig, DatabaseError, PoolClient, QueryConfig, QueryResult } from 'pg';
 
-/** Anything that can run a query: `pg.Pool`, `pg.Client`, `pg.PoolClient`, or `observe()` of one. */
+/**
+ * Anything that can run a query: `pg.Pool`, `pg.Client`, `pg.PoolClient`, or `observe()` of one.
+ * Other implementations work too; the runtime just cannot hold on to one of their connections.
+ */
 export interface Queryable {
   query(config: QueryConfig): Promise<QueryResult>;
 }
@@ -183,9 +186,7 @@ function buildParsers(options: TypeOptions): TypeParsers {
   }
   for (const arrayOid of TEXT_ARRAYS) parsers.set(arrayOid, (text) => parseArray(text));
   parsers.set(1020, (text) => parseArray(text, identity, ';'));
-  const getTypeParser = (oid: number): Parser => parsers.get(oid) ?? identity;
-  // pg's declared type also covers binary results, which sqlgen never requests.
-  return Object.freeze({ getTypeParser: getTypeParser as TypeParsers['getTypeParser'] });
+  return Object.freeze({ getTypeParser: (oid: number): Parser => parsers.get(oid) ?? identity });
 }
 
 const parserCache = new Map<string, TypeParsers>();
@@ -384,7 +385,11 @@ async function reprepare(db: Queryable, config: Config, name: string, failure: u
   return db.query(config);
 }
 
-async function sendOn(db: Queryable, statement: Statement<unknown>, values: readonly unknown[]) {
+async function sendOn(
+  db: Queryable,
+  statement: Statement<unknown>,
+  values: readonly unknown[],
+): Promise<QueryResult> {
   const name = statement.prepare;
   const config: Config = {
     text: statement.text,
@@ -415,6 +420,7 @@ async function send(db: Queryable, statement: Statement<unknown>, values: readon
   // pool.query would destroy a healthy connection for every constraint violation.
   return leased(db, statement.name, (client, markBroken) =>
     sendOn(client, statement, values).catch((error: unknown) => {
+      // An error the server did not report (a read timeout, a dead socket) leaves the connection unknown.
       if (!(error instanceof SqlgenError) || error instanceof ConnectionError) markBroken();
       throw error;
     }),
