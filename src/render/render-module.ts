@@ -7,11 +7,13 @@ import { camelCase, isReservedWord, pascalCase, propertyKey } from './naming.js'
 import { header, type OutputFile } from './output-file.js';
 import { template } from './templates.js';
 import type { TsType, TypeMapper } from './type-map.js';
+import { newCodecUse, type CodecUse, type ValueCodecs } from './value-codec.js';
 
 export interface ModuleContext {
   readonly config: Config;
   readonly catalog: Catalog;
   readonly types: TypeMapper;
+  readonly codecs: ValueCodecs;
   /** The query file's path relative to the config folder, for the header. */
   readonly source: string;
 }
@@ -21,10 +23,13 @@ export function renderModule(file: AnalyzedFile, context: ModuleContext): Output
   const depth = file.moduleName.split('/').length - 1;
   const up = depth ? '../'.repeat(depth) : './';
   const runtime = new Set<string>(['typeParsers']);
+  const runtimeTypes = new Set<string>(['Queryable', 'Statement']);
   const shared = new Set<string>();
+  const codecUse = newCodecUse();
   const userImports = new Map<string, Set<string>>();
   const use = (type: TsType): string => {
     type.shared.forEach((name) => shared.add(name));
+    type.runtime.forEach((name) => runtimeTypes.add(name));
     for (const { name, from } of type.imports) {
       const path = from.startsWith('.') ? `${up === './' ? '' : up}${from}` : from;
       let names = userImports.get(path);
@@ -34,17 +39,18 @@ export function renderModule(file: AnalyzedFile, context: ModuleContext): Output
     return type.text;
   };
 
-  const queries = file.queries.map((query) => queryView(query, context, use, runtime));
+  const queries = file.queries.map((query) => queryView(query, context, use, runtime, codecUse));
+  codecUse.runtime.forEach((name) => runtime.add(name));
   const base = file.moduleName.split('/').at(-1)!;
   const view = {
     header: header(context.source),
-    runtimeImports: [...[...runtime].sort(), 'type Queryable', 'type Statement'].join(', '),
-    runtimeModule: `${up}_runtime.js`,
-    typeImports: [
-      ...(shared.size ? [{ names: [...shared].sort().join(', '), from: `${up}_types.js` }] : []),
-      ...[...userImports].sort(([a], [b]) => (a < b ? -1 : 1)).map(([from, names]) => ({ names: [...names].sort().join(', '), from })),
+    imports: [
+      importLine(`${up}_runtime.js`, runtime, runtimeTypes),
+      ...(shared.size || codecUse.shared.size ? [importLine(`${up}_types.js`, codecUse.shared, shared)] : []),
+      ...[...userImports].sort(([a], [b]) => (a < b ? -1 : 1)).map(([from, names]) => importLine(from, new Set(), names)),
     ],
-    typeOptions: `int8: '${context.config.types.int8}', numeric: '${context.config.types.numeric}', date: '${context.config.types.date}'`,
+    decoders: [...(codecUse.declarations?.values() ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    typeOptions: typeOptions(context.config),
     queries,
     sourceFile: context.source.split('/').at(-1),
     repositoryType: `${pascalCase(base)}Repository`,
@@ -53,14 +59,32 @@ export function renderModule(file: AnalyzedFile, context: ModuleContext): Output
   return { path: `${file.moduleName}.ts`, contents: template('module')(view) };
 }
 
-function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsType) => string, runtime: Set<string>) {
+/** The `typeParsers(...)` options of the config. */
+export function typeOptions(config: Config): string {
+  return `int8: '${config.types.int8}', numeric: '${config.types.numeric}', date: '${config.types.date}'`;
+}
+
+/** How SQL names become TypeScript field and parameter names. */
+export function fieldNaming(config: Config): (name: string) => string {
+  return config.naming.fields === 'camel' ? camelCase : (name) => name;
+}
+
+/** `import { a, type B } from 'x';`, or `import type { ... }` when only types are imported. */
+export function importLine(from: string, values: ReadonlySet<string>, types: ReadonlySet<string>): string {
+  const names = [...values].sort();
+  const typeNames = [...types].filter((name) => !values.has(name)).sort();
+  if (!names.length) return `import type { ${typeNames.join(', ')} } from '${from}';`;
+  return `import { ${[...names, ...typeNames.map((name) => `type ${name}`)].join(', ')} } from '${from}';`;
+}
+
+function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsType) => string, runtime: Set<string>, codecUse: CodecUse) {
   const { config } = context;
   const functionName = camelCase(query.name);
   if (isReservedWord(functionName)) {
     throw new SqlgenFailure([{ severity: 'error', message: `query name ${query.name} gives the function name "${functionName}", a reserved word in JavaScript; rename the query` }], 1);
   }
   const type = pascalCase(query.name);
-  const fieldName = (name: string): string => (config.naming.fields === 'camel' ? camelCase(name) : name);
+  const fieldName = fieldNaming(config);
 
   const paramKeys = uniqueKeys(query.params.map((p) => fieldName(p.name)));
   const params = query.params.map((param, i) => ({
@@ -70,11 +94,15 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
   }));
 
   const fields = query.columns.map((column, i) => {
-    const key = fieldName(column.name);
+    const fieldKey = fieldName(column.name);
+    const key = columnKey(context.catalog, column);
+    const override = key !== undefined && config.types.overrides[key] !== undefined;
+    const decoder = override ? undefined : context.codecs.decoder(column.typeOid, codecUse);
+    const value = config.runtime.arrayRows ? `row[${i}]` : `row[${JSON.stringify(column.name)}]`;
     return {
-      key: propertyKey(key),
-      type: nullable(use(context.types.map(column.typeOid, 'result', columnKey(context.catalog, column))), column.nullable),
-      read: config.runtime.arrayRows ? `row[${i}]` : `row[${JSON.stringify(column.name)}]`,
+      key: propertyKey(fieldKey),
+      type: nullable(use(context.types.map(column.typeOid, 'result', key)), column.nullable),
+      read: decoder ? `${decoder}(${value})` : value,
       doc: columnComment(context.catalog, column),
     };
   });
@@ -86,7 +114,7 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
   const hasRows = query.command === 'one' || query.command === 'many';
   const copy = query.command === 'copyfrom';
   const holder = copy ? 'row' : 'params';
-  const values = query.params.map((param, i) => valueExpression(member(holder, paramKeys[i]!), param, context, runtime, copy));
+  const values = query.params.map((param, i) => valueExpression(member(holder, paramKeys[i]!), param, context, runtime, codecUse, copy));
   const statement = `${functionName}Statement`;
   const rowType = `${type}Row`;
   const paramsType = `${type}Params`;
@@ -125,17 +153,18 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
   };
 }
 
-/** How a parameter's value is sent: JSON as text (pg would send a JS array as a PG array). */
-function valueExpression(access: string, param: AnalyzedParam, context: ModuleContext, runtime: Set<string>, copy: boolean): string {
-  const type = context.catalog.types.get(param.typeOid);
-  if (type && (type.name === 'json' || type.name === 'jsonb') && type.namespace === 'pg_catalog') {
-    return param.nullable ? `${access} === null ? null : JSON.stringify(${access})` : `JSON.stringify(${access})`;
-  }
-  if (copy && type?.category === 'A') {
+/**
+ * How a parameter's value is sent: as it is, or encoded (JSON as text, composites, ranges);
+ * in a bulk insert an array value travels as an array literal.
+ */
+function valueExpression(access: string, param: AnalyzedParam, context: ModuleContext, runtime: Set<string>, use: CodecUse, copy: boolean): string {
+  const encoder = context.codecs.encoder(param.typeOid, use);
+  const value = encoder ? encoder(access, param.nullable) : access;
+  if (copy && context.catalog.types.get(param.typeOid)?.category === 'A') {
     runtime.add('arrayLiteral');
-    return `arrayLiteral(${access})`;
+    return `arrayLiteral(${value})`;
   }
-  return access;
+  return value;
 }
 
 function nullable(type: string, isNullable: boolean): string {

@@ -8,6 +8,8 @@ export interface TsType {
   readonly shared: readonly string[];
   /** User types from `types.overrides`: name and module, as written in the config. */
   readonly imports: readonly { readonly name: string; readonly from: string }[];
+  /** Types imported from the generated `_runtime.ts` (`Range`). */
+  readonly runtime: readonly string[];
 }
 
 export type Side = 'result' | 'param';
@@ -44,9 +46,9 @@ export function createTypeMapper(catalog: Catalog, config: Config, sharedNames: 
   const overrides = config.types.overrides;
 
   const fromOverride = (override: string | TypeOverride): TsType => {
-    if (typeof override === 'string') return { text: override, shared: none, imports: none };
+    if (typeof override === 'string') return plain(override);
     const name = /^[A-Za-z_$][\w$]*/.exec(override.type)?.[0];
-    return { text: override.type, shared: none, imports: override.import && name ? [{ name, from: override.import }] : none };
+    return { ...plain(override.type), imports: override.import && name ? [{ name, from: override.import }] : none };
   };
 
   const typeOverride = (type: PgType): TsType | undefined => {
@@ -71,6 +73,12 @@ export function createTypeMapper(catalog: Catalog, config: Config, sharedNames: 
     const name = sharedNames.get(type.oid);
     if (name) return shared(name);
     if (type.kind === 'd') return map(type.baseType, side);
+    if (type.kind === 'r') {
+      const bound = map(type.rangeSubtype, 'result');
+      const range = { ...bound, text: `Range<${bound.text}>`, runtime: [...bound.runtime, 'Range'] };
+      return side === 'param' ? { ...range, text: `${range.text} | string` } : range;
+    }
+    if (type.name === 'hstore' && type.fromExtension) return plain('Record<string, string | null>');
     return builtin(type, side);
   };
 
@@ -99,9 +107,9 @@ export function createTypeMapper(catalog: Catalog, config: Config, sharedNames: 
 }
 
 function plain(text: string): TsType {
-  return { text, shared: none, imports: none };
+  return { text, shared: none, imports: none, runtime: none };
 }
 
 function shared(name: string): TsType {
-  return { text: name, shared: [name], imports: none };
+  return { ...plain(name), shared: [name] };
 }
