@@ -44,6 +44,7 @@ export function analyzeQuery(file: QueryFile, parsed: ParsedQuery, described: De
   const context: AnalysisContext = {
     catalog: run.catalog,
     nullableParams: new Set(parsed.params.filter((p) => p.nullable).map((p) => p.number)),
+    paramTypes: described.paramTypes,
     views: run.views,
     parse: parseView,
     nextKey: 1,

@@ -12,18 +12,18 @@ export interface ExpressionContext {
 
 /** Functions that return NULL only when an argument is NULL. */
 const strictFunctions = new Set([
-  'lower', 'upper', 'initcap', 'length', 'char_length', 'character_length', 'octet_length', 'bit_length',
-  'btrim', 'ltrim', 'rtrim', 'trim', 'substr', 'substring', 'replace', 'translate', 'left', 'right',
+  'initcap', 'length', 'char_length', 'character_length', 'octet_length', 'bit_length',
+  'btrim', 'ltrim', 'rtrim', 'trim', 'substr', 'replace', 'translate', 'left', 'right',
   'lpad', 'rpad', 'repeat', 'reverse', 'split_part', 'strpos', 'position', 'md5', 'sha256', 'sha512',
   'abs', 'round', 'ceil', 'ceiling', 'floor', 'trunc', 'sign', 'sqrt', 'cbrt', 'power', 'pow', 'mod',
   'exp', 'ln', 'log', 'log10', 'div', 'gcd', 'lcm', 'degrees', 'radians',
-  'to_char', 'to_date', 'to_timestamp', 'to_number', 'date_trunc', 'date_part', 'extract', 'age',
+  'to_date', 'to_timestamp', 'to_number', 'date_trunc', 'age', 'upper_inf', 'lower_inf', 'upper_inc', 'lower_inc', 'isempty',
   'date_bin', 'make_date', 'make_time', 'make_timestamp', 'make_timestamptz', 'make_interval',
   'justify_days', 'justify_hours', 'justify_interval', 'timezone', 'isfinite',
   'to_tsvector', 'to_tsquery', 'plainto_tsquery', 'phraseto_tsquery', 'websearch_to_tsquery',
   'setweight', 'ts_rank', 'ts_rank_cd', 'ts_headline', 'numnode', 'querytree', 'strip',
   'cardinality', 'array_to_string', 'string_to_array', 'array_cat', 'array_append', 'array_prepend',
-  'array_remove', 'array_replace', 'array_position', 'array_positions', 'array_ndims', 'array_dims', 'trim_array',
+  'array_remove', 'array_replace', 'array_positions', 'trim_array',
   'to_jsonb', 'to_json', 'row_to_json', 'array_to_json', 'jsonb_typeof', 'json_typeof',
   'jsonb_array_length', 'json_array_length', 'jsonb_pretty', 'jsonb_strip_nulls', 'json_strip_nulls',
   'jsonb_set', 'jsonb_insert', 'jsonb_build_object', 'jsonb_build_array', 'json_build_object', 'json_build_array',
@@ -38,7 +38,7 @@ const strictFunctions = new Set([
 const neverNull = new Set([
   'now', 'current_timestamp', 'clock_timestamp', 'statement_timestamp', 'transaction_timestamp',
   'timeofday', 'random', 'pi', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v4', 'uuidv4', 'uuidv7',
-  'gen_random_bytes', 'concat', 'concat_ws', 'quote_nullable', 'num_nulls', 'num_nonnulls',
+  'gen_random_bytes', 'concat', 'concat_ws', 'format', 'quote_nullable', 'num_nulls', 'num_nonnulls',
   'jsonb_build_object', 'jsonb_build_array', 'json_build_object', 'json_build_array',
   'txid_current', 'pg_current_xact_id', 'pg_backend_pid', 'version', 'current_database', 'current_schema',
   'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'count', 'grouping',
@@ -50,8 +50,8 @@ const groupAggregates = new Set([
   'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'bit_xor', 'range_agg',
 ]);
 
-/** Operators whose result can be NULL for non-null operands (a missing JSON key). */
-const nullableOperators = new Set(['->', '->>', '#>', '#>>']);
+/** Operators whose result can be NULL for non-null operands (a missing JSON key, a jsonpath that is unknown). */
+const nullableOperators = new Set(['->', '->>', '#>', '#>>', '@@', '@?']);
 
 const strictKinds = new Set(['AEXPR_OP', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR', 'AEXPR_BETWEEN',
   'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM', 'AEXPR_IN']);
@@ -117,7 +117,8 @@ function operatorNullable(f: Node, context: ExpressionContext): boolean {
   const op = stringsOf(f.name as Node[]).at(-1) ?? '';
   if (nullableOperators.has(op)) return true;
   const operands = [f.lexpr, ...(Array.isArray(f.rexpr) ? f.rexpr : [f.rexpr])].filter(Boolean) as Node[];
-  const listed = operands.flatMap((n) => as(n, 'List')?.items as Node[] | undefined ?? [n]);
+  // A row comparison `(a, b) < (c, d)` is NULL when a field it reaches is NULL.
+  const listed = operands.flatMap((n) => (as(n, 'List') ?? as(n, 'RowExpr'))?.[as(n, 'List') ? 'items' : 'args'] as Node[] | undefined ?? [n]);
   return listed.some((n) => isNullable(n, context));
 }
 
@@ -154,6 +155,8 @@ function functionNullable(f: Node, context: ExpressionContext): boolean {
   if (f.over) {
     if (['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'count'].includes(name)) return false;
     if (name === 'ntile') return !argsNonNull;
+    // lag/lead with a default: the default stands in for a missing row.
+    if ((name === 'lag' || name === 'lead') && args.length === 3) return !argsNonNull;
     return true;
   }
   if (name === 'count') return false;
@@ -163,9 +166,35 @@ function functionNullable(f: Node, context: ExpressionContext): boolean {
     if (name === 'array_agg' || name === 'json_agg' || name === 'jsonb_agg') return false;
     return !argsNonNull;
   }
-  if (neverNull.has(name)) return name === 'concat_ws' ? isNullable(args[0], context) : false;
+  // concat_ws and format are NULL only when the separator or format string is.
+  if (neverNull.has(name)) return name === 'concat_ws' || name === 'format' ? isNullable(args[0], context) : false;
   if (strictFunctions.has(name)) return !argsNonNull;
+  // lower() and upper() of text are strict, but of a range they are NULL for an unbounded side.
+  if ((name === 'lower' || name === 'upper') && args.length === 1) return !argsNonNull || !knownNotRange(args[0], context);
   return true;
+}
+
+/** The argument's type is known and is not a range or multirange. */
+function knownNotRange(node: Node | undefined, context: ExpressionContext): boolean {
+  const inner = unwrapCast(node);
+  let oid: number | undefined;
+  const ref = as(inner, 'ColumnRef');
+  if (ref) {
+    const column = resolveColumn(context.scope, stringsOf(ref.fields as Node[]));
+    oid = column === 'unknown' ? undefined : column.type;
+  }
+  const param = as(inner, 'ParamRef');
+  if (param) oid = context.analysis.paramTypes[(param.number as number) - 1];
+  const cast = as(node, 'TypeCast');
+  if (cast) {
+    const names = stringsOf((cast.typeName as Node).names as Node[]);
+    return !/range$/.test(names.at(-1) ?? 'range') && !(cast.typeName as Node).arrayBounds;
+  }
+  if (as(inner, 'A_Const')) return true;
+  if (oid === undefined) return false;
+  let type = context.analysis.catalog.types.get(oid);
+  for (let depth = 0; type?.kind === 'd' && depth < 8; depth++) type = context.analysis.catalog.types.get(type.baseType);
+  return Boolean(type && type.kind !== 'r' && type.kind !== 'm');
 }
 
 /**
@@ -193,8 +222,7 @@ export function narrowedBy(condition: Node | undefined, scope: Scope): Set<numbe
     if (booleanTest && ['IS_TRUE', 'IS_FALSE'].includes(booleanTest.booltesttype as string)) return mark(booleanTest.arg as Node);
     const expr = as(node, 'A_Expr');
     if (expr) {
-      const op = stringsOf(expr.name as Node[]).at(-1) ?? '';
-      if (nullableOperators.has(op)) return;
+      // Operators are strict: one that holds had non-null operands, whatever it returns otherwise.
       if (strictKinds.has(expr.kind as string) || expr.kind === 'AEXPR_OP_ANY') {
         mark(expr.lexpr as Node);
         if (expr.kind === 'AEXPR_OP') mark(expr.rexpr as Node);

@@ -56,7 +56,7 @@ function relationElement(rangeVar: Node, scope: Scope, context: AnalysisContext)
 export function relationColumns(relation: PgRelation, context: AnalysisContext): readonly Column[] | undefined {
   if (relation.kind !== 'v' && relation.kind !== 'm') {
     // A NOT NULL domain is enforced on every write, like attnotnull.
-    return relation.attributes.map((a) => newColumn(context, a.name, !a.notNull && !context.catalog.types.get(a.type)?.notNull, undefined));
+    return relation.attributes.map((a) => newColumn(context, a.name, !a.notNull && !context.catalog.types.get(a.type)?.notNull, undefined, a.type));
   }
   if (!context.views.has(relation.oid)) {
     context.views.set(relation.oid, undefined); // a view that refers to itself stays unknown
@@ -68,15 +68,15 @@ export function relationColumns(relation: PgRelation, context: AnalysisContext):
     context.views.set(relation.oid, named);
   }
   const known = context.views.get(relation.oid);
-  return (known ?? relation.attributes.map((a) => ({ name: a.name, nullable: true }))).map((c) =>
-    newColumn(context, c.name, c.nullable, undefined));
+  return (known ?? relation.attributes.map((a) => ({ name: a.name, nullable: true, type: a.type }))).map((c) =>
+    newColumn(context, c.name, c.nullable, undefined, c.type));
 }
 
 /** Applies `AS alias (a, b)` and names the qualifier a star expansion uses. */
 function aliased(alias: Node | undefined, name: string | undefined, columns: readonly Column[] | undefined, context: AnalysisContext): FromElement {
   const refName = (alias?.aliasname as string | undefined) ?? name;
   const renames = stringsOf(alias?.colnames as Node[] | undefined);
-  const renamed = columns?.map((c, i) => newColumn(context, renames[i] ?? c.name, c.nullable, refName));
+  const renamed = columns?.map((c, i) => newColumn(context, renames[i] ?? c.name, c.nullable, refName, c.type));
   const items: RangeItem[] = refName ? [{ refName, columns: renamed }] : [];
   return { items, columns: renamed };
 }
@@ -93,7 +93,8 @@ function functionElement(fn: Node, context: AnalysisContext): FromElement {
   let columns: Column[] | undefined;
   // One column per call for scalar set-returning functions; others (records) are unknown
   // unless the alias names the columns.
-  if (fnName && (nonNullSeries.has(fnName) || fnName === 'unnest') && ((single?.args as Node[] | undefined)?.length ?? 0) <= 1) {
+  const oneColumn = fnName && (nonNullSeries.has(fnName) || (fnName === 'unnest' && ((single?.args as Node[] | undefined)?.length ?? 0) <= 1));
+  if (fnName && oneColumn) {
     const refName = (alias?.aliasname as string | undefined) ?? fnName;
     columns = [newColumn(context, colnames[0] ?? (alias?.aliasname as string | undefined) ?? fnName, !nonNullSeries.has(fnName), refName)];
     if (fn.ordinality) columns.push(newColumn(context, colnames[1] ?? 'ordinality', false, refName));
@@ -128,14 +129,16 @@ function joinElement(join: Node, scope: Scope, lateralScope: Scope, context: Ana
   const using = join.isNatural ? naturalColumns(left, right) : stringsOf(join.usingClause as Node[] | undefined);
   let columns: Column[] | undefined;
   if (l.columns && r.columns) {
+    // A merged column is the left one, the right one, or (FULL) the first non-null of the
+    // two as they were before the join nulled either side.
     const merged = using.map((name) => {
-      const a = l.columns!.find((c) => c.name === name);
-      const b = r.columns!.find((c) => c.name === name);
+      const a = left.columns!.find((c) => c.name === name);
+      const b = right.columns!.find((c) => c.name === name);
       const nullable = type === 'JOIN_INNER' ? false
         : type === 'JOIN_LEFT' ? (a?.nullable ?? true)
           : type === 'JOIN_RIGHT' ? (b?.nullable ?? true)
             : (a?.nullable ?? true) && (b?.nullable ?? true);
-      return newColumn(context, name, nullable, undefined);
+      return newColumn(context, name, nullable, undefined, a?.type ?? b?.type);
     });
     const rest = (side: readonly Column[]) => side.filter((c) => !using.includes(c.name));
     columns = [...merged, ...rest(l.columns), ...rest(r.columns)];

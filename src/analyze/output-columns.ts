@@ -2,7 +2,7 @@ import { as, stringsOf, unwrapCast, type Node } from './ast.js';
 import { isNullable, narrowedBy, type ExpressionContext } from './expression-nullability.js';
 import { fromElements, relationColumns } from './from-clause.js';
 import { findRelation } from '../schema/catalog.js';
-import { findItem, newColumn, type AnalysisContext, type Column, type FromElement, type Scope } from './scope.js';
+import { findItem, newColumn, resolveColumn, type AnalysisContext, type Column, type FromElement, type Scope } from './scope.js';
 
 /**
  * The result columns of a statement (SELECT, VALUES, set operations, and INSERT / UPDATE /
@@ -51,18 +51,25 @@ function withCtes(statement: Node, scope: Scope, context: AnalysisContext): Scop
     const query = cte.ctequery as Node;
     let columns: Column[] | undefined;
     const body = as(query, 'SelectStmt');
+    const names = stringsOf(cte.aliascolnames as Node[] | undefined);
+    const named = (list: Column[] | undefined) =>
+      list?.map((c, i) => newColumn(context, names[i] ?? c.name, c.nullable, undefined, c.type));
     if (clause?.recursive && body && body.op === 'SETOP_UNION') {
-      // The non-recursive branch first, then the recursive branch seeing that shape.
-      const seed = selectColumns(body.larg as Node, inner, context);
-      visible.set(name, seed);
-      inner = { ...inner, ctes: visible };
-      const step = selectColumns(body.rarg as Node, inner, context);
-      columns = combine(seed, step, (a, b) => a || b);
+      // The non-recursive branch first, then the recursive branch over what the CTE holds so
+      // far, until no column becomes nullable any more (each round can only add nullability).
+      columns = selectColumns(body.larg as Node, inner, context);
+      for (let round = 0; round < 16 && columns; round++) {
+        visible.set(name, named(columns));
+        inner = { ...inner, ctes: visible };
+        const next = combine(columns, selectColumns(body.rarg as Node, inner, context), (a, b) => a || b);
+        const stable = next?.every((c, i) => c.nullable === columns![i]!.nullable);
+        columns = next;
+        if (stable) break;
+      }
     } else {
       columns = outputColumns(query, inner, context);
     }
-    const names = stringsOf(cte.aliascolnames as Node[] | undefined);
-    visible.set(name, columns?.map((c, i) => newColumn(context, names[i] ?? c.name, c.nullable, undefined)));
+    visible.set(name, named(columns));
   }
   return inner;
 }
@@ -93,12 +100,16 @@ export function selectScope(select: Node, outer: Scope, context: AnalysisContext
   const unfiltered: Scope = { parent: base, ctes: new Map(), elements, narrowed: new Set() };
   const scope: Scope = { ...unfiltered, narrowed: narrowedBy(select.whereClause as Node | undefined, unfiltered) };
   const group = (select.groupClause as Node[] | undefined) ?? [];
-  const groupingSets = group.some((g) => as(g, 'GroupingSet') && as(g, 'GroupingSet')!.kind !== 'GROUPING_SET_EMPTY');
+  const sets = group.map((g) => as(g, 'GroupingSet')?.kind as string | undefined).filter(Boolean);
+  // Only plain GROUP BY (or GROUPING SETS without an empty set) makes every group non-empty:
+  // `GROUP BY ()`, ROLLUP and CUBE also give a grand total over possibly no rows.
+  const emptySet = sets.some((kind) => kind !== 'GROUPING_SET_SETS')
+    || group.some((g) => ((as(g, 'GroupingSet')?.content as Node[] | undefined) ?? []).some((c) => as(c, 'GroupingSet')?.kind === 'GROUPING_SET_EMPTY'));
   return {
     scope,
     targets: (select.targetList as Node[] | undefined) ?? [],
-    groupedRows: group.length > 0 && !groupingSets,
-    groupingSets,
+    groupedRows: group.length > 0 && !emptySet,
+    groupingSets: sets.some((kind) => kind !== 'GROUPING_SET_EMPTY'),
   };
 }
 
@@ -109,7 +120,7 @@ export function modifyScope(statement: Node, extra: readonly Node[], where: Node
   const name = relation.relname as string;
   const refName = ((relation.alias as Node | undefined)?.aliasname as string | undefined) ?? name;
   const found = findRelation(context.catalog, relation.schemaname as string | undefined, name);
-  const columns = found ? relationColumns(found, context)?.map((c) => newColumn(context, c.name, c.nullable, refName)) : undefined;
+  const columns = found ? relationColumns(found, context)?.map((c) => newColumn(context, c.name, c.nullable, refName, c.type)) : undefined;
   const target: FromElement = { items: [{ refName, columns }], columns };
   const elements = [target, ...fromElements(extra, { ...base, elements: [target] }, context)];
   const unfiltered: Scope = { parent: base, ctes: new Map(), elements, narrowed: new Set() };
@@ -141,7 +152,7 @@ export function targetColumns(statement: StatementScope, context: AnalysisContex
     const val = res.val as Node;
     // With ROLLUP / CUBE / GROUPING SETS, grouped columns are NULL in the subtotal rows.
     const nullable = isNullable(val, expression) || (statement.groupingSets && !aggregateLike(val));
-    columns.push(newColumn(context, (res.name as string | undefined) ?? figureName(val), nullable, undefined));
+    columns.push(newColumn(context, (res.name as string | undefined) ?? figureName(val), nullable, undefined, columnType(val, statement.scope)));
   }
   return columns;
 }
@@ -211,6 +222,14 @@ export function figureName(node: Node | undefined): string {
     default:
       return '?column?';
   }
+}
+
+/** The type of a result column that is a plain column reference. */
+function columnType(val: Node | undefined, scope: Scope): number | undefined {
+  const ref = as(val, 'ColumnRef');
+  if (!ref) return undefined;
+  const column = resolveColumn(scope, stringsOf(ref.fields as Node[]));
+  return column === 'unknown' ? undefined : column.type;
 }
 
 function aggregateLike(node: Node | undefined): boolean {

@@ -9,6 +9,8 @@ export interface Column {
   readonly key: number;
   /** How a star expansion names it: `u` in `u.email`; undefined for a USING column. */
   readonly qualifier: string | undefined;
+  /** Its type's OID when it comes from a table column, else undefined. */
+  readonly type: number | undefined;
 }
 
 /** A FROM item that can be named in a qualified reference (`u.email`, `u.*`). */
@@ -36,6 +38,8 @@ export interface AnalysisContext {
   readonly catalog: Catalog;
   /** `$N` numbers of parameters that may be null (`sqlgen.narg`). */
   readonly nullableParams: ReadonlySet<number>;
+  /** Types of the parameters, `$1` first, as PostgreSQL described them. */
+  readonly paramTypes: readonly number[];
   /** Columns of each view, worked out from its definition once per run. */
   readonly views: Map<number, readonly Column[] | undefined>;
   readonly parse: (sql: string) => Node | undefined;
@@ -49,8 +53,8 @@ export const emptyScope: Scope = Object.freeze({
   narrowed: new Set<number>(),
 });
 
-export function newColumn(context: AnalysisContext, name: string, nullable: boolean, qualifier: string | undefined): Column {
-  return { name, nullable, key: context.nextKey++, qualifier };
+export function newColumn(context: AnalysisContext, name: string, nullable: boolean, qualifier: string | undefined, type?: number): Column {
+  return { name, nullable, key: context.nextKey++, qualifier, type };
 }
 
 export function withNullable(column: Column): Column {

@@ -209,6 +209,154 @@ export function typeParsers(options: TypeOptions): TypeParsers {
   return parsers;
 }
 
+// --- Types without a fixed OID ------------------------------------------------------------------
+
+/**
+ * Reads the text of a value whose type has no OID fixed across databases (arrays of enums,
+ * domains or extension types, composite types, ranges, hstore). Generated mappers build one
+ * per column from these pieces. `null` stays `null`.
+ */
+export type Decoder<T = unknown> = (value: unknown) => T | null;
+
+/** Text as it is: enums, citext and the like. */
+export const text: Decoder<string> = (value) => (value === null ? null : String(value));
+
+/** The built-in type `oid`, read as `types` reads it. */
+export function builtin<T = unknown>(types: TypeParsers, oid: number): Decoder<T> {
+  const parse = types.getTypeParser(oid, 'text') as Parser;
+  return (value) => (value === null ? null : (parse(value as string) as T));
+}
+
+/** `{a,b}` -> `['a', 'b']`, each element read by `element`. */
+export function arrayDecoder<T>(element: Decoder<T>, delimiter = ','): Decoder<(T | null)[]> {
+  return (value) => (value === null ? null : (parseArray(value as string, (item) => element(item), delimiter) as (T | null)[]));
+}
+
+/** The fields of a record's text form `(a,"b c",)`; an empty field is NULL. */
+export function parseRecord(record: string): (string | null)[] {
+  const fields: (string | null)[] = [];
+  let i = 1; // '('
+  while (i < record.length) {
+    if (record[i] === '"') {
+      let value = '';
+      i += 1;
+      while (i < record.length) {
+        if (record[i] === '\\' || (record[i] === '"' && record[i + 1] === '"')) {
+          value += record[i + 1];
+          i += 2;
+        } else if (record[i] === '"') {
+          i += 1;
+          break;
+        } else {
+          value += record[i];
+          i += 1;
+        }
+      }
+      fields.push(value);
+    } else {
+      const start = i;
+      while (i < record.length && record[i] !== ',' && record[i] !== ')') i += 1;
+      fields.push(i === start ? null : record.slice(start, i));
+    }
+    if (record[i] === ')') break;
+    i += 1; // ','
+  }
+  return fields;
+}
+
+/** A composite type's value as an object, each field read by its decoder. */
+export function recordDecoder<T>(fields: readonly (readonly [keyof T & string, Decoder])[]): Decoder<T> {
+  return (value) => {
+    if (value === null) return null;
+    const texts = parseRecord(value as string);
+    const row: Record<string, unknown> = {};
+    fields.forEach(([name, decode], i) => {
+      row[name] = decode(texts[i] ?? null);
+    });
+    return row as T;
+  };
+}
+
+/** A range value. An empty range has no bounds; a `null` bound is unbounded. */
+export interface Range<T> {
+  readonly lower: T | null;
+  readonly upper: T | null;
+  readonly lowerInclusive: boolean;
+  readonly upperInclusive: boolean;
+  readonly empty: boolean;
+}
+
+function rangeBound(bound: string): string | null {
+  if (bound === '') return null;
+  if (!bound.startsWith('"')) return bound;
+  return bound.slice(1, -1).replace(/\\(.)|""/g, (_, escaped: string | undefined) => escaped ?? '"');
+}
+
+/** `[1,10)` -> `{ lower: 1, upper: 10, lowerInclusive: true, upperInclusive: false, empty: false }`. */
+export function rangeDecoder<T>(bound: Decoder<T>): Decoder<Range<T>> {
+  return (value) => {
+    if (value === null) return null;
+    const range = value as string;
+    if (range === 'empty') return { lower: null, upper: null, lowerInclusive: false, upperInclusive: false, empty: true };
+    // The comma between the bounds is the first one outside double quotes.
+    let quoted = false;
+    let comma = -1;
+    for (let i = 1; i < range.length - 1 && comma < 0; i++) {
+      if (range[i] === '\\') i += 1;
+      else if (range[i] === '"') quoted = !quoted;
+      else if (range[i] === ',' && !quoted) comma = i;
+    }
+    const lower = rangeBound(range.slice(1, comma));
+    const upper = rangeBound(range.slice(comma + 1, -1));
+    return {
+      lower: lower === null ? null : bound(lower),
+      upper: upper === null ? null : bound(upper),
+      lowerInclusive: range[0] === '[',
+      upperInclusive: range[range.length - 1] === ']',
+      empty: false,
+    };
+  };
+}
+
+function quoted(value: unknown): string {
+  return `"${elementText(value).replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** A range literal for a parameter: from a `Range`, or the literal text as it is. */
+export function rangeLiteral<T>(range: Range<T> | string | null): string | null {
+  if (range === null || typeof range === 'string') return range;
+  if (range.empty) return 'empty';
+  const bound = (value: T | null): string => (value === null ? '' : quoted(value));
+  return `${range.lowerInclusive ? '[' : '('}${bound(range.lower)},${bound(range.upper)}${range.upperInclusive ? ']' : ')'}`;
+}
+
+/** A record literal for a composite-typed parameter, fields in the type's order. */
+export function recordLiteral(values: readonly unknown[] | null): string | null {
+  if (values === null) return null;
+  return `(${values.map((value) => (value === null || value === undefined ? '' : quoted(value))).join(',')})`;
+}
+
+const hstorePair = /"((?:[^"\\]|\\.)*)"\s*=>\s*(NULL|"((?:[^"\\]|\\.)*)")/g;
+
+/** hstore's text form `"a"=>"1", "b"=>NULL` as an object. */
+export const hstore: Decoder<Record<string, string | null>> = (value) => {
+  if (value === null) return null;
+  const result: Record<string, string | null> = {};
+  const unescape = (part: string): string => part.replace(/\\(.)/g, '$1');
+  for (const match of (value as string).matchAll(hstorePair)) {
+    result[unescape(match[1] as string)] = match[3] === undefined ? null : unescape(match[3]);
+  }
+  return result;
+};
+
+/** An hstore literal for a parameter. */
+export function hstoreLiteral(value: Readonly<Record<string, string | null>> | null): string | null {
+  if (value === null) return null;
+  return Object.entries(value)
+    .map(([key, item]) => `${quoted(key)}=>${item === null ? 'NULL' : quoted(item)}`)
+    .join(', ');
+}
+
 // --- Errors --------------------------------------------------------------------------------------
 
 export interface SqlgenErrorDetails {

@@ -2,7 +2,7 @@
 // source: queries/customers.sql
 
 import { queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { LabelList, NonemptyText, Priority } from './_types.js';
+import { decodeAddress, type Address, type LabelList, type NonemptyText, type Priority } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -16,7 +16,7 @@ export interface ListCustomersRow {
   labels: LabelList;
   phoneNumbers: string[] | null;
   monthlyScores: number[] | null;
-  shippingAddress: string | null;
+  shippingAddress: Address | null;
   active: boolean;
   createdAt: Date;
 }
@@ -35,7 +35,7 @@ const listCustomersStatement: Statement<ListCustomersRow> = {
     labels: row[4] as LabelList,
     phoneNumbers: row[5] as string[] | null,
     monthlyScores: row[6] as number[] | null,
-    shippingAddress: row[7] as string | null,
+    shippingAddress: decodeAddress(row[7]) as Address | null,
     active: row[8] as boolean,
     createdAt: row[9] as Date,
   }),
@@ -55,7 +55,7 @@ export interface GetShippingAddressParams {
 }
 
 export interface GetShippingAddressRow {
-  shippingAddress: string | null;
+  shippingAddress: Address | null;
   city: string | null;
 }
 
@@ -68,7 +68,7 @@ WHERE id = $1`,
   types,
   arrayRows: true,
   map: (row: unknown[]) => ({
-    shippingAddress: row[0] as string | null,
+    shippingAddress: decodeAddress(row[0]) as Address | null,
     city: row[1] as string | null,
   }),
 };
