@@ -13,8 +13,8 @@ import { quoteIdentifier } from './star-expansion.js';
  * INSERT INTO authors (name, bio) SELECT u.p1, u.p2 FROM unnest($1::text[], $2::text[]) AS u (p1, p2)
  * ```
  *
- * Array-typed parameters travel as array literals (`unnest` would flatten them) and are cast
- * back. Returns an error message when the statement has another shape.
+ * Array- and composite-typed parameters travel as literals (`unnest` would flatten or spread
+ * them) and are cast back. Returns an error message when the statement has another shape.
  */
 export function copyFromSql(text: string, statement: Node, paramTypes: readonly number[], catalog: Catalog): string | { error: string; offset: number } {
   const insert = as(statement, 'InsertStmt');
@@ -48,18 +48,28 @@ export function copyFromSql(text: string, statement: Node, paramTypes: readonly 
   for (const token of inside) {
     const number = Number(token.text.slice(1));
     const type = catalog.types.get(paramTypes[number - 1] ?? 0);
-    select_ += text.slice(last, token.start) + (type?.category === 'A' ? `u.p${number}::${typeName(catalog, type)}` : `u.p${number}`);
+    select_ += text.slice(last, token.start) + (type && travelsAsText(catalog, type) ? `u.p${number}::${typeName(catalog, type)}` : `u.p${number}`);
     last = token.end;
   }
   select_ += text.slice(last, closing.start);
 
   const arrays = paramTypes.map((oid, i) => {
     const type = catalog.types.get(oid);
-    const element = type?.category === 'A' ? 'text' : type ? typeName(catalog, type) : 'text';
+    const element = !type || travelsAsText(catalog, type) ? 'text' : typeName(catalog, type);
     return `$${i + 1}::${element}[]`;
   });
   const columns = paramTypes.map((_, i) => `p${i + 1}`);
   return `${text.slice(0, tokens[values]!.start)}SELECT ${select_.trim()} FROM unnest(${arrays.join(', ')}) AS u (${columns.join(', ')})${text.slice(closing.end)}`;
+}
+
+/**
+ * `unnest` flattens a 2-D array and spreads a composite over several columns, so values of
+ * those types go in as text literals and are cast back.
+ */
+function travelsAsText(catalog: Catalog, type: PgType): boolean {
+  let base: PgType | undefined = type;
+  for (let depth = 0; base?.kind === 'd' && depth < 8; depth++) base = catalog.types.get(base.baseType);
+  return base?.category === 'A' || base?.kind === 'c';
 }
 
 /** A type as SQL can name it: `int4`, `"public"."mood"`, `text[]`. */
@@ -68,5 +78,7 @@ function typeName(catalog: Catalog, type: PgType): string {
     const element = catalog.types.get(type.element);
     return element ? `${typeName(catalog, element)}[]` : 'text[]';
   }
-  return type.namespace === 'pg_catalog' ? type.name : `${quoteIdentifier(type.namespace)}.${quoteIdentifier(type.name)}`;
+  if (type.namespace !== 'pg_catalog') return `${quoteIdentifier(type.namespace)}.${quoteIdentifier(type.name)}`;
+  // Without its length, `bit` means bit(1); varbit takes any length and casts to bit(n) on insert.
+  return type.name === 'bit' ? 'varbit' : type.name === 'char' ? '"char"' : type.name;
 }

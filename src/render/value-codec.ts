@@ -54,7 +54,8 @@ export function createValueCodecs(catalog: Catalog, sharedNames: ReadonlyMap<num
     if (t?.kind === 'd') return fieldDecoder(t.baseType, use);
     const special = decoder(oid, use);
     if (special) return special;
-    if (t && t.namespace === 'pg_catalog' && parsedBuiltins.has(t.name)) {
+    // Inside an array or a record the runtime sees only text, so built-in arrays need reading too.
+    if (t && t.namespace === 'pg_catalog' && (parsedBuiltins.has(t.name) || t.category === 'A')) {
       use.runtime.add('builtin');
       return `builtin(types, ${t.oid})`;
     }
