@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import { camelCase, isReservedWord, pascalCase, propertyKey } from '../../src/render/naming.js';
+
+describe('camelCase', () => {
+  test('snake_case becomes camelCase', () => {
+    expect(camelCase('display_name')).toBe('displayName');
+    expect(camelCase('created_at_utc')).toBe('createdAtUtc');
+  });
+
+  test('PascalCase query names become camelCase functions', () => {
+    expect(camelCase('GetUser')).toBe('getUser');
+    expect(camelCase('ListUsersByIds')).toBe('listUsersByIds');
+  });
+
+  test('camelCase stays as it is', () => {
+    expect(camelCase('displayName')).toBe('displayName');
+    expect(camelCase('userID')).toBe('userID');
+  });
+
+  test('characters that cannot stand in an identifier break words', () => {
+    expect(camelCase('zip code')).toBe('zipCode');
+    expect(camelCase('total!')).toBe('total');
+    expect(camelCase('a-b.c')).toBe('aBC');
+    expect(camelCase('__leading__trailing__')).toBe('leadingTrailing');
+  });
+
+  test('an all-capitals leading word is lowered whole', () => {
+    expect(camelCase('ID')).toBe('id');
+    expect(camelCase('ID_number')).toBe('idNumber');
+    expect(camelCase('HTTP2')).toBe('http2');
+  });
+
+  // Bug: lowerFirst (naming.ts line 27) only lowers an acronym when the whole word is capitals,
+  // so `URLs` gives `uRLs`; its own doc comment says `URLs` -> `urls`. Fix: also lower a leading
+  // run of capitals followed by a lowercase plural `s`, e.g. test /^[A-Z0-9]+s?$/.
+  test.fails('URLs becomes urls', () => {
+    expect(camelCase('URLs')).toBe('urls');
+  });
+
+  // Bug: words() (naming.ts line 5) splits on [^A-Za-z0-9], dropping letters such as é that can
+  // stand in a JavaScript identifier (SPEC §3: only characters that cannot stand in an identifier
+  // break words). `café_price` becomes `cafPrice`. Fix: split on /[^\p{L}\p{N}]+/u and detect
+  // case changes with \p{Ll}/\p{Lu}.
+  test.fails('letters outside ASCII are kept', () => {
+    expect(camelCase('café_price')).toBe('caféPrice');
+  });
+
+  test('a leading digit gets an underscore', () => {
+    expect(camelCase('1st_place')).toBe('_1stPlace');
+    expect(camelCase('2fa')).toBe('_2fa');
+  });
+
+  test("PostgreSQL's ?column? becomes a plain identifier", () => {
+    expect(camelCase('?column?')).toBe('column');
+  });
+
+  test('a name with no letters or digits still gives an identifier', () => {
+    expect(camelCase('?')).toBe('_');
+    expect(camelCase('')).toBe('_');
+  });
+});
+
+describe('pascalCase', () => {
+  test('type names', () => {
+    expect(pascalCase('mpaa_rating')).toBe('MpaaRating');
+    expect(pascalCase('getUser')).toBe('GetUser');
+    expect(pascalCase('GetUser')).toBe('GetUser');
+    expect(pascalCase('zip code')).toBe('ZipCode');
+  });
+
+  test('a leading digit gets an underscore', () => {
+    expect(pascalCase('3d_shape')).toBe('_3dShape');
+  });
+});
+
+describe('propertyKey', () => {
+  test('identifiers stand bare', () => {
+    expect(propertyKey('displayName')).toBe('displayName');
+    expect(propertyKey('display_name')).toBe('display_name');
+    expect(propertyKey('$x')).toBe('$x');
+  });
+
+  test('anything else is quoted as a string', () => {
+    expect(propertyKey('zip code')).toBe('"zip code"');
+    expect(propertyKey('1st')).toBe('"1st"');
+    expect(propertyKey('?column?')).toBe('"?column?"');
+    expect(propertyKey('say "hi"')).toBe('"say \\"hi\\""');
+  });
+});
+
+describe('isReservedWord', () => {
+  test('JavaScript reserved and strict-mode words', () => {
+    for (const word of ['class', 'delete', 'new', 'await', 'yield', 'let', 'static', 'interface', 'arguments', 'eval']) {
+      expect(isReservedWord(word), word).toBe(true);
+    }
+  });
+
+  test('ordinary names, including SQL keywords, are not reserved', () => {
+    for (const word of ['user', 'order', 'getUser', 'Class', 'from', 'select', 'of']) {
+      expect(isReservedWord(word), word).toBe(false);
+    }
+  });
+});
