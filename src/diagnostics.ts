@@ -76,7 +76,13 @@ export function formatDiagnostic(d: Diagnostic): string {
   return lines.join('\n');
 }
 
-/** Replaces the password in any connection URL inside `text` with `***`. */
+/**
+ * Replaces the password in any connection URL inside `text` with `***`: the one after the
+ * user name (up to the last `@` before the host, as a password may hold an unencoded `@`)
+ * and a `password=` query parameter.
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s/]*)@/gi, '$1***@');
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^\s/?#]*)@/gi, '$1***@')
+    .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }

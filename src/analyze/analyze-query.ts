@@ -41,9 +41,23 @@ export function analyzeQuery(file: QueryFile, parsed: ParsedQuery, described: De
     return fail(offset, error.message, [error.detail, error.hint].filter(Boolean).join('; ') || undefined);
   }
 
+  const contexts = paramContexts(parsed.statement, run.catalog);
+  const params: AnalyzedParam[] = parsed.params.map((slot) => {
+    const found = contexts.get(slot.number);
+    return {
+      number: slot.number,
+      name: slot.name ?? found?.name ?? `p${slot.number}`,
+      typeOid: described.paramTypes[slot.number - 1] ?? 0,
+      nullable: slot.nullable || Boolean(found?.target && !found.target.notNull),
+      rowCount: found?.rowCount ?? false,
+    };
+  });
+
   const context: AnalysisContext = {
     catalog: run.catalog,
-    nullableParams: new Set(parsed.params.filter((p) => p.nullable).map((p) => p.number)),
+    // A parameter that may be null (a narg, or one bound to a nullable column) makes what it
+    // reaches nullable too.
+    nullableParams: new Set(params.filter((p) => p.nullable).map((p) => p.number)),
     paramTypes: described.paramTypes,
     views: run.views,
     parse: parseView,
@@ -76,17 +90,6 @@ export function analyzeQuery(file: QueryFile, parsed: ParsedQuery, described: De
     return fail(undefined, `query ${source.name} is :${source.command} but returns no columns; use :exec or :execrows, or add RETURNING`);
   }
 
-  const contexts = paramContexts(parsed.statement, run.catalog);
-  const params: AnalyzedParam[] = parsed.params.map((slot) => {
-    const found = contexts.get(slot.number);
-    return {
-      number: slot.number,
-      name: slot.name ?? found?.name ?? `p${slot.number}`,
-      typeOid: described.paramTypes[slot.number - 1] ?? 0,
-      nullable: slot.nullable || Boolean(found?.target && !found.target.notNull),
-      rowCount: found?.rowCount ?? false,
-    };
-  });
 
   let sql = parsed.text;
   if (source.command === 'copyfrom') {

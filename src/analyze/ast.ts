@@ -31,6 +31,23 @@ export function unwrapCast(node: Node | undefined): Node | undefined {
   }
 }
 
+/**
+ * Fields that libpg-query stores as a node's fields without the `{ NodeType: ... }` wrapper,
+ * with the type they have.
+ */
+const unwrappedFields: Readonly<Record<string, string>> = {
+  larg: 'SelectStmt',
+  rarg: 'SelectStmt',
+  withClause: 'WithClause',
+  onConflictClause: 'OnConflictClause',
+  returningClause: 'ReturningClause',
+  relation: 'RangeVar',
+  alias: 'Alias',
+  typeName: 'TypeName',
+  over: 'WindowDef',
+  infer: 'InferClause',
+};
+
 /** Calls `visit` for every node below `root` (depth first, parents before children). */
 export function walk(root: unknown, visit: (kind: string, fields: Node, parentKind: string | undefined) => void, parentKind?: string): void {
   if (Array.isArray(root)) {
@@ -39,12 +56,23 @@ export function walk(root: unknown, visit: (kind: string, fields: Node, parentKi
   }
   if (!root || typeof root !== 'object') return;
   const kind = kindOf(root as Node);
-  if (!kind) return;
-  const fields = (root as Node)[kind];
-  if (!fields || typeof fields !== 'object' || Array.isArray(fields) || !/^[A-Z]/.test(kind)) return;
-  visit(kind, fields as Node, parentKind);
+  const fields = kind ? (root as Node)[kind] : undefined;
+  if (kind && /^[A-Z]/.test(kind) && fields && typeof fields === 'object' && !Array.isArray(fields)) {
+    visit(kind, fields as Node, parentKind);
+    walkFields(fields as Node, visit, kind);
+  }
+}
+
+function walkFields(fields: Node, visit: (kind: string, fields: Node, parentKind: string | undefined) => void, kind: string): void {
   for (const key in fields) {
-    const value = (fields as Node)[key];
-    if (value && typeof value === 'object') walk(value, visit, kind);
+    const value = fields[key];
+    if (!value || typeof value !== 'object') continue;
+    const unwrapped = Array.isArray(value) ? undefined : unwrappedFields[key];
+    if (unwrapped) {
+      visit(unwrapped, value as Node, kind);
+      walkFields(value as Node, visit, unwrapped);
+    } else {
+      walk(value, visit, kind);
+    }
   }
 }

@@ -30,7 +30,7 @@ const strictFunctions = new Set([
   'encode', 'decode', 'quote_ident', 'quote_literal', 'format', 'chr', 'ascii', 'to_hex', 'regexp_replace',
   'regexp_split_to_array', 'starts_with', 'host', 'hostmask', 'netmask', 'network', 'broadcast', 'masklen',
   'inet_merge', 'set_masklen', 'text', 'int4', 'int8', 'float8', 'numeric', 'bool',
-  'digest', 'hmac', 'crypt', 'gen_salt', 'uuid_extract_timestamp', 'uuid_extract_version', 'pg_typeof',
+  'digest', 'hmac', 'crypt', 'gen_salt', 'pg_typeof',
   'nextval', 'currval', 'setval', 'lastval', 'num_nulls', 'num_nonnulls',
 ]);
 
@@ -40,7 +40,7 @@ const neverNull = new Set([
   'timeofday', 'random', 'pi', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v4', 'uuidv4', 'uuidv7',
   'gen_random_bytes', 'concat', 'concat_ws', 'format', 'quote_nullable', 'num_nulls', 'num_nonnulls',
   'jsonb_build_object', 'jsonb_build_array', 'json_build_object', 'json_build_array',
-  'txid_current', 'pg_current_xact_id', 'pg_backend_pid', 'version', 'current_database', 'current_schema',
+  'txid_current', 'pg_current_xact_id', 'pg_backend_pid', 'version', 'current_database',
   'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'count', 'grouping',
 ]);
 
@@ -84,9 +84,11 @@ export function isNullable(node: Node | undefined, context: ExpressionContext): 
       const column = resolveColumn(context.scope, names);
       return column === 'unknown' || column.nullable;
     }
+    case 'SQLValueFunction':
+      // current_schema is NULL when no schema on the search path exists.
+      return f.op === 'SVFOP_CURRENT_SCHEMA';
     case 'NullTest':
     case 'BooleanTest':
-    case 'SQLValueFunction':
     case 'A_ArrayExpr':
     case 'RowExpr':
     case 'GroupingFunc':

@@ -129,15 +129,15 @@ function joinElement(join: Node, scope: Scope, lateralScope: Scope, context: Ana
   const using = join.isNatural ? naturalColumns(left, right) : stringsOf(join.usingClause as Node[] | undefined);
   let columns: Column[] | undefined;
   if (l.columns && r.columns) {
-    // A merged column is the left one, the right one, or (FULL) the first non-null of the
-    // two as they were before the join nulled either side.
+    // A merged column is the left one, the right one, or (FULL) COALESCE of the two as they
+    // were before the join: NULL for a row of either side whose own column is NULL.
     const merged = using.map((name) => {
       const a = left.columns!.find((c) => c.name === name);
       const b = right.columns!.find((c) => c.name === name);
       const nullable = type === 'JOIN_INNER' ? false
         : type === 'JOIN_LEFT' ? (a?.nullable ?? true)
           : type === 'JOIN_RIGHT' ? (b?.nullable ?? true)
-            : (a?.nullable ?? true) && (b?.nullable ?? true);
+            : (a?.nullable ?? true) || (b?.nullable ?? true);
       return newColumn(context, name, nullable, undefined, a?.type ?? b?.type);
     });
     const rest = (side: readonly Column[]) => side.filter((c) => !using.includes(c.name));

@@ -43,7 +43,11 @@ export function paramContexts(statement: Node, catalog: Catalog): Map<number, Pa
   walk(statement, (kind, f) => {
     switch (kind) {
       case 'InsertStmt': {
-        const cols = ((f.cols as Node[] | undefined) ?? []).map((c) => as(c, 'ResTarget')?.name as string);
+        // Without a column list, VALUES fill the table's columns in order.
+        const listed = ((f.cols as Node[] | undefined) ?? []).map((c) => as(c, 'ResTarget')?.name as string);
+        const relation = f.relation as Node;
+        const cols = listed.length ? listed
+          : findRelation(catalog, relation.schemaname as string | undefined, relation.relname as string)?.attributes.map((a) => a.name) ?? [];
         const rows = (as(f.selectStmt as Node, 'SelectStmt')?.valuesLists as Node[] | undefined) ?? [];
         for (const row of rows) {
           ((as(row, 'List')?.items as Node[] | undefined) ?? []).forEach((item, i) => {

@@ -95,7 +95,8 @@ function namedAt(tokens: readonly SqlToken[], i: number): NamedMatch | undefined
   if (token.kind !== 'word' || !functionPrefixes.has(token.text.toLowerCase())) return undefined;
   const dot = tokens[i + 1];
   const fn = tokens[i + 2];
-  if (dot?.text !== '.' || !fn) return undefined;
+  // Only a call is ours: `sqlc.id` may be a column of a table aliased sqlc.
+  if (dot?.text !== '.' || !fn || tokens[i + 3]?.text !== '(') return undefined;
   const kind = fn.text.toLowerCase();
   if (kind !== 'arg' && kind !== 'narg') {
     return { error: `unknown function ${token.text}.${fn.text}; expected ${token.text}.arg(name) or ${token.text}.narg(name)` };

@@ -52,7 +52,7 @@ export function splitQueryFile(text: string, displayPath: string): SplitResult {
       continue;
     }
     if (rest.trim() !== '') {
-      at(start + content.indexOf(rest), `unexpected "${rest.trim()}" after the command of query ${name}`);
+      at(commandAt + command.length + content.slice(commandAt - start + command.length).indexOf(rest.trim()), `unexpected "${rest.trim()}" after the command of query ${name}`);
       continue;
     }
     const previous = seen.get(name);
@@ -66,7 +66,7 @@ export function splitQueryFile(text: string, displayPath: string): SplitResult {
 
   const firstHeader = headers[0]?.line ?? lines.length;
   const before = firstSqlLine(lines, 0, firstHeader);
-  if (before !== undefined && !diagnostics.length) {
+  if (before !== undefined) {
     at(lines[before]!.start + lines[before]!.content.search(/\S/), 'SQL before the first "-- name:" line; every query needs a "-- name: Name :command" line above it');
   }
 
@@ -108,10 +108,26 @@ function lineOffsets(text: string): Line[] {
   return lines;
 }
 
+/** The first line with SQL on it, past blank lines and `--` and `/* *\/` comments (a licence header). */
 function firstSqlLine(lines: readonly Line[], from: number, to: number): number | undefined {
+  let inComment = false;
   for (let i = from; i < to; i++) {
-    const content = lines[i]!.content.trim();
-    if (content && !content.startsWith('--')) return i;
+    let content = lines[i]!.content.trim();
+    while (content) {
+      if (inComment) {
+        const end = content.indexOf('*/');
+        if (end < 0) break;
+        inComment = false;
+        content = content.slice(end + 2).trim();
+      } else if (content.startsWith('/*')) {
+        inComment = true;
+        content = content.slice(2);
+      } else if (content.startsWith('--')) {
+        break;
+      } else {
+        return i;
+      }
+    }
   }
   return undefined;
 }

@@ -36,7 +36,8 @@ export function sqlTokens(sql: string): SqlToken[] {
     } else if (c === '/' && next === '*') {
       i = blockCommentEnd(sql, i);
     } else if (c === "'") {
-      const escapes = /^[eE]$/.test(sql[i - 1] ?? '') && tokens.at(-1)?.end === i;
+      const previous = tokens.at(-1);
+      const escapes = previous?.end === i && (previous.text === 'e' || previous.text === 'E');
       const end = stringEnd(sql, i, escapes);
       if (escapes) tokens.pop();
       push('string', escapes ? i - 1 : i, end);

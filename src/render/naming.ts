@@ -1,8 +1,8 @@
 /** Words of a name: `display_name`, `displayName`, `"zip code"` -> `['display', 'name']` etc. */
 function words(name: string): string[] {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
+    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
+    .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
 }
 
@@ -24,7 +24,7 @@ function upperFirst(word: string): string {
 
 /** Lowercases a leading word unless it is an acronym followed by more (`ID` stays `id`, `URLs` -> `urls`). */
 function lowerFirst(word: string): string {
-  return /^[A-Z0-9]+$/.test(word) ? word.toLowerCase() : word.charAt(0).toLowerCase() + word.slice(1);
+  return /^[\p{Lu}\p{N}]+s?$/u.test(word) ? word.toLowerCase() : word.charAt(0).toLowerCase() + word.slice(1);
 }
 
 function safeStart(name: string): string {

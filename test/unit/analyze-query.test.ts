@@ -86,12 +86,7 @@ describe('parameters', () => {
     expect(q.params[0]).toMatchObject({ name: 'limit', rowCount: true });
   });
 
-  // Bug (soundness): analyzeQuery builds context.nullableParams from `narg` slots only
-  // (analyze-query.ts line 46), but a parameter that goes into a nullable column is also typed
-  // `| null` (line 86). Returned as a result column it is then typed non-null though the caller
-  // may pass null. Fix: work out `params` (with paramContexts) first and build nullableParams
-  // from every param whose `nullable` is true.
-  test.fails('a parameter typed nullable is nullable where it is returned', () => {
+  test('a parameter typed nullable is nullable where it is returned', () => {
     const q = query('-- name: A :one\nUPDATE users SET display_name = $1 WHERE id = $2 RETURNING id, $1::text AS shown',
       [oid.text, oid.int8], [field('id', oid.int8, rel.users, 1), field('shown', oid.text)]);
     expect(q.params[0]!.nullable).toBe(true);

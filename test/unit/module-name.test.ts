@@ -31,11 +31,7 @@ describe('moduleNameFor', () => {
     expect(moduleNameFor('elsewhere/Users.SQL', ['queries/**/*.sql'])).toBe('elsewhere/Users');
   });
 
-  // Bug: for a glob without any magic, picomatch.scan gives the whole pattern as its base, so
-  // `queries/users.sql` listed by name generates `queries/users.ts` while `queries/{users}.sql`
-  // or `queries/*.sql` generates `users.ts`. Fix (module-name.ts line 11): when the scan has
-  // no glob part (`!scan.isGlob`), use the pattern's folder (`path.posix.dirname(base)`) as base.
-  test.fails('a file named literally in the config gets the module name a glob would give it', () => {
+  test('a file named literally in the config gets the module name a glob would give it', () => {
     expect(moduleNameFor('queries/users.sql', ['queries/users.sql'])).toBe('users');
   });
 });

@@ -146,12 +146,7 @@ describe('USING and NATURAL joins', () => {
     expect(shape('SELECT org_id FROM users RIGHT JOIN orgs USING (org_id)')).toEqual(['org_id']);
   });
 
-  // Bug (soundness): the merged column of a FULL JOIN is COALESCE(l.org_id, r.org_id). A left
-  // row without a match gives l.org_id, a right one r.org_id, so it is NULL when EITHER side's
-  // column can be NULL (a users row with NULL org_id matches nothing and comes out with org_id
-  // NULL; checked on PostgreSQL 18). joinElement (src/analyze/from-clause.ts, the FULL branch of
-  // `merged`) combines the two sides with && instead of ||.
-  test.fails('the merged column of a FULL USING join is nullable when either side is', () => {
+  test('the merged column of a FULL USING join is nullable when either side is', () => {
     expect(shape('SELECT org_id FROM users FULL JOIN orgs USING (org_id)')).toEqual(['org_id?']);
     expect(shape('SELECT org_id FROM orgs FULL JOIN users USING (org_id)')).toEqual(['org_id?']);
   });
@@ -346,10 +341,7 @@ describe('functions that return NULL for non-null arguments', () => {
     expect(shape("SELECT array_ndims('{}'::int[]) AS a, array_dims('{}'::int[]) AS b")).toEqual(['a?', 'b?']);
   });
 
-  // Bug: uuid_extract_timestamp and uuid_extract_version are still in strictFunctions
-  // (src/analyze/expression-nullability.ts), so they are typed non-null for a non-null uuid.
-  // Fix: remove both from strictFunctions.
-  test.fails('uuid_extract_version and uuid_extract_timestamp are nullable (NULL for other variants / versions)', () => {
+  test('uuid_extract_version and uuid_extract_timestamp are nullable (NULL for other variants / versions)', () => {
     expect(shape('SELECT uuid_extract_version(gen_random_uuid()) AS a, uuid_extract_timestamp(gen_random_uuid()) AS b'))
       .toEqual(['a?', 'b?']);
   });
@@ -358,11 +350,7 @@ describe('functions that return NULL for non-null arguments', () => {
     expect(shape("SELECT settings @@ '$.a' AS a, settings @? 'strict $.b' AS b FROM users")).toEqual(['a?', 'b?']);
   });
 
-  // Bug (edge): current_schema is NULL when search_path is empty (`SET search_path = ''`), but
-  // isNullable treats every SQLValueFunction as non-null, and neverNull lists current_schema.
-  // Fix: `case 'SQLValueFunction': return f.op === 'SVFOP_CURRENT_SCHEMA';` and drop
-  // 'current_schema' from neverNull.
-  test.fails('current_schema is nullable', () => {
+  test('current_schema is nullable', () => {
     expect(shape('SELECT current_schema AS a, current_schema() AS b')).toEqual(['a?', 'b?']);
   });
 });

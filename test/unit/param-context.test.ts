@@ -54,19 +54,16 @@ describe('names from comparisons', () => {
 });
 
 describe('statements nested in CTEs and set operations', () => {
-  // Bug: walk() (src/analyze/ast.ts line 35) does not descend into unwrapped structs such as
-  // withClause and the larg / rarg of a UNION, so parameters there get no name (p1, p2) and no
-  // target (a nullable column's parameter is typed non-null). Same fix as in parse-query.test.ts.
-  test.fails('a comparison inside a CTE names the parameter', () => {
+  test('a comparison inside a CTE names the parameter', () => {
     expect(contexts('WITH x AS (SELECT id FROM users WHERE email = $1) SELECT id FROM x')).toEqual({ 1: 'email' });
   });
 
-  test.fails('an UPDATE inside a CTE names and targets the parameter', () => {
+  test('an UPDATE inside a CTE names and targets the parameter', () => {
     expect(contexts('WITH u AS (UPDATE users SET display_name = $1 RETURNING id) SELECT id FROM u'))
       .toEqual({ 1: 'display_name (target display_name nullable)' });
   });
 
-  test.fails('comparisons in UNION branches name the parameters', () => {
+  test('comparisons in UNION branches name the parameters', () => {
     expect(contexts('SELECT id FROM users WHERE email = $1 UNION SELECT id FROM posts WHERE title = $2')).toEqual({ 1: 'email', 2: 'title' });
   });
 });
@@ -93,12 +90,7 @@ describe('names from INSERT, UPDATE and SELECT targets', () => {
     });
   });
 
-  // Bug: paramContexts (src/analyze/param-context.ts, the InsertStmt case) only reads the
-  // explicit column list. `INSERT INTO t VALUES (...)` fills the table's columns in order, so
-  // its parameters should be named after (and take the nullability of) those columns;
-  // SPEC §3 names a parameter after "the column it is inserted into". Fix: when `f.cols` is
-  // empty, use the relation's attributes (findRelation(...).attributes, in attnum order).
-  test.fails('INSERT without a column list names values after the table columns in order', () => {
+  test('INSERT without a column list names values after the table columns in order', () => {
     expect(contexts('INSERT INTO orgs VALUES ($1, $2)')).toEqual({
       1: 'org_id (target org_id not null)',
       2: 'name (target name not null)',

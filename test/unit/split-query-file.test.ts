@@ -110,10 +110,7 @@ describe('errors', () => {
     expect(problems('-- name: A :one extra\nSELECT 1')).toEqual(['1:17 unexpected "extra" after the command of query A']);
   });
 
-  // Bug: split-query-file.ts line 55 finds the extra text with `content.indexOf(rest)`, which
-  // matches the first occurrence on the line, here inside the query name. Fix: search after the
-  // command, `content.indexOf(rest, commandAt - start + command.length)`.
-  test.fails('text after the command that also occurs in the name is reported at its own column', () => {
+  test('text after the command that also occurs in the name is reported at its own column', () => {
     expect(problems('-- name: GetUser :one User\nSELECT 1')).toEqual(['1:23 unexpected "User" after the command of query GetUser']);
   });
 
@@ -132,11 +129,7 @@ describe('errors', () => {
     ]);
   });
 
-  // Bug: firstSqlLine (split-query-file.ts) treats any line not starting with `--` as SQL, so a
-  // block comment above the first query (a licence header) is "SQL before the first name line".
-  // sqlc accepts such files (SPEC §3: sqlc query files work unchanged). Fix: skip comments when
-  // looking for SQL before the first header, e.g. with scanSync and its SQL_COMMENT/C_COMMENT tokens.
-  test.fails('a block comment above the first name line is not SQL', () => {
+  test('a block comment above the first name line is not SQL', () => {
     expect(problems('/*\n * Licence header.\n */\n-- name: A :one\nSELECT 1;')).toEqual([]);
   });
 
@@ -144,10 +137,7 @@ describe('errors', () => {
     expect(problems('SELECT 1;')).toHaveLength(1);
   });
 
-  // Bug: split-query-file.ts line 69 reports SQL before the first name line only when no other
-  // diagnostic was found (`!diagnostics.length`), so one error hides the other; SPEC §1 wants
-  // all errors of a run reported. Fix: drop the `&& !diagnostics.length` condition.
-  test.fails('SQL before the first name line is reported even when a later name line is wrong too', () => {
+  test('SQL before the first name line is reported even when a later name line is wrong too', () => {
     expect(problems('SELECT 0;\n-- name: A :one\nSELECT 1;\n-- name: B :nope\nSELECT 2;')).toHaveLength(2);
   });
 

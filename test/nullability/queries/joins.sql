@@ -76,7 +76,7 @@ RIGHT JOIN employees e ON e.id = a.employee_id;
 
 -- name: DepartmentStaffAndProjectCounts :many
 -- expect: department_id headcount? projects?
--- The USING column of a FULL JOIN is COALESCE(left, right): non-null when either side is.
+-- The USING column of a FULL JOIN is COALESCE(left, right): non-null when both sides are.
 SELECT department_id, s.headcount, p.projects
 FROM (SELECT department_id, count(*) AS headcount FROM employees WHERE department_id IS NOT NULL GROUP BY department_id) s
 FULL JOIN (SELECT department_id, count(*) AS projects FROM projects GROUP BY department_id) p USING (department_id)
