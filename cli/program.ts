@@ -1,12 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from '../src/config/load-config.js';
-import { checkCommand } from '../src/commands/check-command.js';
-import { generateCommand } from '../src/commands/generate-command.js';
-import { initCommand } from '../src/commands/init-command.js';
-import { migrateNewCommand } from '../src/commands/migrate-new-command.js';
 import { reportDiagnostics, type Reporter } from '../src/commands/reporter.js';
-import { watchCommand } from '../src/watch/watch-command.js';
 import { redactSecrets, SqlgenFailure } from '../src/diagnostics.js';
+
+// Commands are loaded when they run: `sqlgen --help` or `init` need neither the parser,
+// the database drivers nor the config validator.
 
 interface ConfigFlags {
   config?: string;
@@ -28,12 +25,12 @@ export async function run(argv: readonly string[], context: CliContext): Promise
   let exitCode = 0;
 
   const config = (flags: ConfigFlags) =>
-    loadConfig({
+    import('../src/config/load-config.js').then(({ loadConfig }) => loadConfig({
       cwd,
       env,
       ...(flags.config !== undefined ? { configPath: flags.config } : {}),
       ...(flags.databaseUrl !== undefined ? { databaseUrl: flags.databaseUrl } : {}),
-    });
+    }));
 
   const program = new Command('sqlgen')
     .description('Typed TypeScript repositories from a PostgreSQL schema and annotated SQL')
@@ -52,8 +49,8 @@ export async function run(argv: readonly string[], context: CliContext): Promise
     .action(async (flags: ConfigFlags & { watch?: boolean }) => {
       const loaded = await config(flags);
       exitCode = flags.watch
-        ? await watchCommand(loaded, { cwd, env, reload: () => config(flags) }, reporter)
-        : await generateCommand(loaded, { cwd, env }, reporter);
+        ? await (await import('../src/watch/watch-command.js')).watchCommand(loaded, { cwd, env, reload: () => config(flags) }, reporter)
+        : await (await import('../src/commands/generate-command.js')).generateCommand(loaded, { cwd, env }, reporter);
     });
 
   program
@@ -62,6 +59,7 @@ export async function run(argv: readonly string[], context: CliContext): Promise
     .option('-c, --config <file>', 'config file (default: sqlgen.config.json)')
     .option('--database-url <url>', 'analyse against this server instead of the config\'s database')
     .action(async (flags: ConfigFlags) => {
+      const { checkCommand } = await import('../src/commands/check-command.js');
       exitCode = await checkCommand(await config(flags), { cwd, env }, reporter);
     });
 
@@ -69,6 +67,7 @@ export async function run(argv: readonly string[], context: CliContext): Promise
     .command('init')
     .description('create sqlgen.config.json, migrations/ and queries/ in this folder')
     .action(async () => {
+      const { initCommand } = await import('../src/commands/init-command.js');
       exitCode = await initCommand(cwd, reporter);
     });
 
@@ -79,6 +78,7 @@ export async function run(argv: readonly string[], context: CliContext): Promise
     .description('create the next migration file')
     .option('-c, --config <file>', 'config file (default: sqlgen.config.json)')
     .action(async (name: string, flags: ConfigFlags) => {
+      const { migrateNewCommand } = await import('../src/commands/migrate-new-command.js');
       exitCode = await migrateNewCommand(await config(flags), name, new Date(), reporter);
     });
 
