@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestName } from './closest-name.js';
 
 /** One way the config breaks the schema, tied to a JSON Pointer into the file. */
@@ -31,9 +31,15 @@ export async function validateConfig(config: unknown): Promise<ConfigProblem[]> 
 }
 
 async function compileSchema(): Promise<ValidateFunction> {
+  // The build compiles the schema ahead of time (scripts/compile-schema.mjs, same options),
+  // which saves loading and running Ajv's compiler on every start; from src/ it is compiled here.
+  const precompiled = './schema-validator.js';
+  const built = (await import(precompiled).catch(() => undefined)) as { default: ValidateFunction } | undefined;
+  if (built) return built.default;
+  const { Ajv } = await import('ajv');
   const path = join(await packageRoot(), 'sqlgen.schema.json');
   const schema = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, unicode: false });
   return ajv.compile(schema);
 }
 
