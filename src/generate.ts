@@ -16,6 +16,8 @@ import type { DbSession } from './schema/db-session.js';
 import { connectLiveDatabase } from './schema/live-database.js';
 import { readCatalog } from './schema/read-catalog.js';
 import { readMigrations } from './schema/read-migrations.js';
+import { defaultCacheDir } from './schema/cache-dir.js';
+import { openCachedSchema } from './schema/describe-cache.js';
 
 export interface RunOptions {
   readonly cwd: string;
@@ -40,7 +42,8 @@ export interface Schema {
  * applied, and reads its catalog.
  */
 export async function openSchema(config: Config, options: RunOptions): Promise<Schema> {
-  const session = config.database ? await connectLiveDatabase(config.database) : await openEmbedded(config, options);
+  if (!config.database) return openEmbedded(config, options);
+  const session = await connectLiveDatabase(config.database);
   try {
     return { session, catalog: await readCatalog(session) };
   } catch (error) {
@@ -49,12 +52,14 @@ export async function openSchema(config: Config, options: RunOptions): Promise<S
   }
 }
 
-async function openEmbedded(config: Config, options: RunOptions): Promise<DbSession> {
-  // PGlite is loaded only when it is used: importing it would slow every live run.
-  const embedded = await import('./schema/embedded-database.js');
-  return embedded.openEmbeddedDatabase(await readMigrations(config.migrations), {
-    cacheDir: await embedded.defaultCacheDir(config.rootDir, options.env),
-    cwd: options.cwd,
+async function openEmbedded(config: Config, options: RunOptions): Promise<Schema> {
+  const migrations = await readMigrations(config.migrations);
+  const cacheDir = await defaultCacheDir(config.rootDir, options.env);
+  // PGlite is loaded only when a query was not described before: importing and starting it
+  // is most of the time of a run.
+  return openCachedSchema(migrations, cacheDir, async () => {
+    const embedded = await import('./schema/embedded-database.js');
+    return embedded.openEmbeddedDatabase(migrations, { cacheDir, cwd: options.cwd });
   });
 }
 

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { PGlite, type Extension } from '@electric-sql/pglite';
 import { parse as parseMessages, serialize } from 'pg-protocol';
 import { lineColumnAt, SqlgenFailure, type Diagnostic } from '../diagnostics.js';
 import { collectDescribeResults, type BackendMessage, type DbSession, type DescribeResult } from './db-session.js';
 import type { Migration } from './migration.js';
+import { pgliteVersion } from './pglite-version.js';
 
 /** Bump when what is stored in the cache changes shape. */
 const cacheFormat = 1;
@@ -50,14 +48,6 @@ export async function openEmbeddedDatabase(migrations: readonly Migration[], opt
   // into analysis: a loaded snapshot starts a fresh session, so this one does too.
   await db.exec('DISCARD ALL');
   return embeddedSession(db);
-}
-
-/** The default cache folder: `node_modules/.cache/sqlgen` beside the config, else the OS temp folder. */
-export async function defaultCacheDir(rootDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (env.SQLGEN_CACHE_DIR !== undefined) return env.SQLGEN_CACHE_DIR || undefined;
-  const modules = path.join(rootDir, 'node_modules');
-  const hasModules = await stat(modules).then((s) => s.isDirectory(), () => false);
-  return hasModules ? path.join(modules, '.cache', 'sqlgen') : path.join(tmpdir(), 'sqlgen-cache');
 }
 
 async function loadSnapshot(file: string, extensions: Record<string, Extension>): Promise<PGlite | undefined> {
@@ -148,22 +138,6 @@ function snapshotKey(migrations: readonly Migration[], extensions: readonly stri
     hash.update(`${migration.version}:${migration.name}:${migration.sql.length}\n${migration.sql}\n`);
   }
   return hash.digest('hex').slice(0, 24);
-}
-
-let version: string | undefined;
-
-/** A snapshot is only valid for the PGlite build that wrote it. */
-function pgliteVersion(): string {
-  if (version === undefined) {
-    try {
-      let dir = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
-      while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-      version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
 }
 
 async function saveSnapshot(db: PGlite, file: string): Promise<void> {
