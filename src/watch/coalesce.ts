@@ -1,8 +1,8 @@
 export interface Coalescer<T> {
   /** Queues an item; the batch runs once no item has arrived for `quietMs`. */
   push(item: T): void;
-  /** Runs a batch now (nothing queued: an empty one), after the run in progress if any. */
-  flush(): void;
+  /** Starts running batches, for a coalescer made `paused`: what was queued meanwhile runs now. */
+  resume(): void;
   /** Drops what is queued, waits for the run in progress and accepts nothing more. */
   stop(): Promise<void>;
 }
@@ -12,6 +12,8 @@ export interface CoalesceOptions {
   readonly quietMs: number;
   /** A stream of items that never pauses still runs a batch this long after its first item. */
   readonly maxWaitMs: number;
+  /** Queue, but run nothing until `resume` (while something else has the resources). */
+  readonly paused?: boolean;
 }
 
 /**
@@ -24,22 +26,21 @@ export interface CoalesceOptions {
  */
 export function coalesce<T>(options: CoalesceOptions, run: (batch: T[]) => Promise<void>): Coalescer<T> {
   let queued: T[] = [];
-  let forced = false;
   let firstQueuedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
+  let paused = options.paused ?? false;
 
   const start = (): void => {
     timer = undefined;
-    if (running || stopped || (!queued.length && !forced)) return;
+    if (running || stopped || paused || !queued.length) return;
     const batch = queued;
     queued = [];
-    forced = false;
     running = run(batch).finally(() => {
       running = undefined;
       // What came in meanwhile has waited long enough; run it unless its quiet time is still open.
-      if ((queued.length || forced) && !timer) start();
+      if (queued.length && !timer) start();
     });
   };
 
@@ -56,10 +57,9 @@ export function coalesce<T>(options: CoalesceOptions, run: (batch: T[]) => Promi
       const waited = performance.now() - firstQueuedAt;
       schedule(Math.min(options.quietMs, options.maxWaitMs - waited));
     },
-    flush() {
-      if (stopped) return;
-      forced = true;
-      schedule(0);
+    resume() {
+      paused = false;
+      if (queued.length && !timer) start();
     },
     async stop() {
       stopped = true;

@@ -9,22 +9,36 @@ import type { QueryFile } from '../parse/query-source.js';
 export interface FileAnalysis {
   readonly file: AnalyzedFile | undefined;
   readonly diagnostics: readonly Diagnostic[];
+  /** The text it was made from; the same text again needs no new analysis. */
+  readonly text: string | undefined;
 }
 
 /** Query file path -> its last analysis; what lets one saved file be analysed alone. */
 export type AnalysisCache = Map<string, FileAnalysis>;
 
+export interface AnalyzeOutcome {
+  /** Files that vanished since they were listed: left out of the cache, to drop from the list. */
+  readonly gone: readonly string[];
+  /** Files whose text is what the cache was made from: not analysed again. */
+  readonly unchanged: readonly string[];
+}
+
 /**
  * Reads and analyses `paths` against the open schema (one pipelined describe for all of
- * them) and stores each file's result in `cache`. A file that vanished since it was listed
- * is left out of the cache and its path returned, for the caller to drop from its list.
+ * them) and stores each file's result in `cache`. The cache must belong to this schema.
  */
-export async function analyzeInto(cache: AnalysisCache, paths: readonly string[], schema: Schema, config: Config, cwd: string): Promise<string[]> {
+export async function analyzeInto(
+  cache: AnalysisCache,
+  paths: readonly string[],
+  schema: Schema,
+  config: Config,
+  cwd: string,
+): Promise<AnalyzeOutcome> {
   const gone: string[] = [];
-  const read: { file: QueryFile; diagnostics: readonly Diagnostic[] }[] = [];
-  await Promise.all(paths.map(async (path) => {
+  const unchanged: string[] = [];
+  const attempts = await Promise.all(paths.map(async (path) => {
     try {
-      read.push(await readQueryFile(path, config, cwd));
+      return await readQueryFile(path, config, cwd);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EISDIR') {
@@ -32,11 +46,18 @@ export async function analyzeInto(cache: AnalysisCache, paths: readonly string[]
         cache.delete(path);
       } else {
         const message = `cannot read query file: ${(error as Error).message}`;
-        cache.set(path, { file: undefined, diagnostics: [{ severity: 'error', message, file: relative(cwd, path) || path }] });
+        cache.set(path, { file: undefined, diagnostics: [{ severity: 'error', message, file: relative(cwd, path) || path }], text: undefined });
       }
+      return undefined;
     }
   }));
-  if (read.length === 0) return gone;
+  const read: { file: QueryFile; diagnostics: readonly Diagnostic[] }[] = [];
+  for (const attempt of attempts) {
+    if (!attempt) continue;
+    if (cache.get(attempt.file.path)?.text === attempt.file.text) unchanged.push(attempt.file.path);
+    else read.push(attempt);
+  }
+  if (read.length === 0) return { gone, unchanged };
 
   const result = await analyzeFiles(read.map((r) => r.file), schema);
   // Every diagnostic of a query names its file as displayed; that is how they are sorted back.
@@ -50,19 +71,19 @@ export async function analyzeInto(cache: AnalysisCache, paths: readonly string[]
   for (const [index, { file, diagnostics }] of read.entries()) {
     // A diagnostic that names no file read here stays with the first file, so it is not lost.
     const all = [...diagnostics, ...(byFile.get(file.displayPath) ?? []), ...(index === 0 ? unplaced : [])];
-    cache.set(file.path, { file: all.some((d) => d.severity === 'error') ? undefined : result.files[index], diagnostics: all });
+    cache.set(file.path, { file: all.some((d) => d.severity === 'error') ? undefined : result.files[index], diagnostics: all, text: file.text });
   }
-  return gone;
+  return { gone, unchanged };
 }
 
-/** The analyses of `paths`, in that order, and every diagnostic among them. */
-export function collectAnalyses(cache: AnalysisCache, paths: readonly string[]): { files: AnalyzedFile[]; diagnostics: Diagnostic[] } {
-  const files: AnalyzedFile[] = [];
+/** The analysed files of `paths` by path, in that order, and every diagnostic among them. */
+export function collectAnalyses(cache: AnalysisCache, paths: readonly string[]): { files: Map<string, AnalyzedFile>; diagnostics: Diagnostic[] } {
+  const files = new Map<string, AnalyzedFile>();
   const diagnostics: Diagnostic[] = [];
   for (const path of paths) {
     const analysis = cache.get(path);
     if (!analysis) continue;
-    if (analysis.file) files.push(analysis.file);
+    if (analysis.file) files.set(path, analysis.file);
     diagnostics.push(...analysis.diagnostics);
   }
   return { files, diagnostics };

@@ -3,13 +3,13 @@ import type { Config } from '../config/config.js';
 import { findQueryFiles } from '../config/query-globs.js';
 import { formatDiagnostic, redactSecrets, SqlgenFailure, type Diagnostic } from '../diagnostics.js';
 import { checkModuleNames, type Schema } from '../generate.js';
-import { render } from '../render/render.js';
 import { reportDiagnostics, type Reporter } from '../commands/reporter.js';
 import { writeOutput, type WriteResult } from '../write/write-output.js';
 import type { ChangeSet } from './change-set.js';
 import { analyzeInto, collectAnalyses, type AnalysisCache } from './file-analyses.js';
+import { newRenderCache, renderCached, type RenderCache } from './render-cache.js';
 import { changedQueries, counts, duration, shown, writtenFiles } from './run-line.js';
-import type { SchemaHolder } from './schema-holder.js';
+import { migrationsFingerprint, type SchemaHolder } from './schema-holder.js';
 
 /** What a watcher remembers between regenerations. */
 export interface WatchState {
@@ -17,14 +17,32 @@ export interface WatchState {
   /** The query files, in `findQueryFiles` order. */
   paths: readonly string[];
   readonly cache: AnalysisCache;
+  rendered: RenderCache;
   /** Warnings already printed, so a save does not repeat them. */
-  warnings: ReadonlySet<string>;
+  warnings: Set<string>;
   /** Why there is no schema to analyse against (the migrations have errors), if so. */
   schemaProblem: readonly Diagnostic[] | undefined;
+  /** A hash of the migrations the last full run read (see `migrationsFingerprint`). */
+  migrations: string | undefined;
+  /** The last full run analysed every file against the open schema: a save may build on it. */
+  analysed: boolean;
+}
+
+export function newWatchState(config: Config): WatchState {
+  return {
+    config,
+    paths: [],
+    cache: new Map(),
+    rendered: newRenderCache(),
+    warnings: new Set(),
+    schemaProblem: undefined,
+    migrations: undefined,
+    analysed: false,
+  };
 }
 
 const firstRetryMs = 100;
-const maxRetryMs = 5_000;
+const maxRetryMs = 2_000;
 
 export interface RegenerateContext {
   readonly cwd: string;
@@ -55,26 +73,32 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
   const { cwd, reporter, holder } = context;
   const out = (): string => `${shown(cwd, state.config.out)}/`;
 
-  /** Renders every module from the cache and writes what changed; throws the problems of any file. */
+  /** Renders the modules from the cache and writes what changed; throws the problems of any file. */
   const emit = async (schema: Schema): Promise<WriteResult & { queryCount: number; fileCount: number }> => {
     const { files, diagnostics } = collectAnalyses(state.cache, state.paths);
     if (diagnostics.some((d) => d.severity === 'error')) throw new SqlgenFailure(diagnostics, 1);
-    checkModuleNames(files);
-    const rendered = render(files, schema.catalog, state.config);
+    checkModuleNames([...files.values()]);
+    const rendered = renderCached(state.rendered, files, schema.catalog, state.config);
     const result = await writeOutput(state.config.out, rendered.files);
-    const warnings = [...diagnostics, ...rendered.warnings];
-    reportDiagnostics(reporter, warnings.filter((w) => !state.warnings.has(formatDiagnostic(w))));
-    state.warnings = new Set(warnings.map(formatDiagnostic));
-    return { ...result, queryCount: files.reduce((n, f) => n + f.queries.length, 0), fileCount: files.length };
+    const fresh = [...diagnostics, ...rendered.warnings].filter((w) => !state.warnings.has(formatDiagnostic(w)));
+    reportDiagnostics(reporter, fresh);
+    for (const warning of fresh) state.warnings.add(formatDiagnostic(warning));
+    return { ...result, queryCount: [...files.values()].reduce((n, f) => n + f.queries.length, 0), fileCount: files.size };
   };
 
-  const analyze = async (paths: readonly string[], schema: Schema): Promise<void> => {
-    const gone = new Set(await analyzeInto(state.cache, paths, schema, state.config, cwd));
-    if (gone.size) state.paths = state.paths.filter((p) => !gone.has(p));
+  /** Analyses `paths` again; returns those whose text had not changed (nothing to do for them). */
+  const analyze = async (paths: readonly string[], schema: Schema): Promise<ReadonlySet<string>> => {
+    const { gone, unchanged } = await analyzeInto(state.cache, paths, schema, state.config, cwd);
+    const same = new Set(unchanged);
+    for (const path of paths) if (!same.has(path)) state.rendered.modules.delete(path);
+    if (gone.length) state.paths = state.paths.filter((p) => !gone.includes(p));
+    return same;
   };
 
   const full = async (reason: string | undefined, started: number): Promise<void> => {
     state.schemaProblem = undefined;
+    state.analysed = false;
+    state.migrations = await migrationsFingerprint(state.config).catch(() => undefined);
     const schema = holder.refresh(state.config).catch((error: unknown) => {
       if (error instanceof SqlgenFailure && error.exitCode === 1) state.schemaProblem = error.diagnostics;
       throw error;
@@ -89,23 +113,38 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
     const opened = await schema;
     state.paths = paths;
     state.cache.clear();
+    state.rendered = newRenderCache();
     state.warnings = new Set();
     await analyze(paths, opened);
+    state.analysed = true;
     const result = await emit(opened);
     const line = `${counts(result.queryCount, result.fileCount)} -> ${out()} (${seconds(started)})`;
     reporter.out(reason ? `${reason}: ${line}` : line);
   };
 
   const incremental = async (changes: ChangeSet, schema: Schema, started: number): Promise<void> => {
-    if (changes.rescan) {
+    // A change to a file not in the list (it appeared between a glob and its event) lists it.
+    const before = state.paths;
+    if (changes.rescan || [...changes.queries.keys()].some((p) => !state.paths.includes(p))) {
       const listed = await findQueryFiles(state.config);
       const kept = new Set(listed);
-      for (const path of state.cache.keys()) if (!kept.has(path)) state.cache.delete(path);
+      for (const path of state.cache.keys()) {
+        if (kept.has(path)) continue;
+        state.cache.delete(path);
+        state.rendered.modules.delete(path);
+      }
       state.paths = listed;
     }
-    await analyze(state.paths.filter((p) => changes.queries.has(p) || !state.cache.has(p)), schema);
+    const stale = state.paths.filter((p) => changes.queries.has(p) || !state.cache.has(p));
+    const same = await analyze(stale, schema);
+    // Nothing happened when the list is as it was and every event is an echo: a file whose
+    // text the last run read already (an editor's second write, the watcher's second look), a
+    // file that is no query file, a folder.
+    const echo = (path: string): boolean => same.has(path) || (!before.includes(path) && !state.paths.includes(path));
+    if (sameList(before, state.paths) && [...changes.queries.keys()].every(echo)) return;
     const result = await emit(schema);
-    reporter.out(`${changedQueries(changes, cwd)} -> ${writtenFiles(result, state.config.out, cwd)} (${duration(performance.now() - started)})`);
+    const what = changedQueries(changes, cwd, (p) => !echo(p));
+    reporter.out(`${what} -> ${writtenFiles(result, state.config.out, cwd)} (${duration(performance.now() - started)})`);
   };
 
   const lostConnection = async (error: unknown): Promise<boolean> => {
@@ -127,7 +166,9 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
       try {
         return await full('reconnected', started);
       } catch (error) {
-        if (!(await lostConnection(error))) return reportFailure(reporter, error, `reconnected: nothing written (${duration(performance.now() - started)})`);
+        if (!(await lostConnection(error))) {
+          return reportFailure(reporter, error, `reconnected: nothing written (${duration(performance.now() - started)})`);
+        }
         lost = error;
       }
       // A server that takes connections and drops them again must not be hammered.
@@ -143,6 +184,24 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
       if (await lostConnection(error)) return recover(error);
       reportFailure(reporter, error, `${what}: nothing written (${duration(performance.now() - started)})`);
     }
+  };
+
+  /**
+   * Loads the changed config. A broken one is reported and the previous one kept; a second
+   * look that finds the config as it was is no change.
+   */
+  const reloadConfig = async (rechecked: boolean): Promise<boolean> => {
+    let reloaded: Config;
+    try {
+      reloaded = await context.reload();
+    } catch (error) {
+      reportFailure(reporter, error, `${shown(cwd, state.config.configPath)}: still using the previous config`);
+      return false;
+    }
+    if (rechecked && JSON.stringify(reloaded) === JSON.stringify(state.config)) return false;
+    await context.retarget(reloaded);
+    state.config = reloaded;
+    return true;
   };
 
   return {
@@ -163,28 +222,31 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
 
     async apply(changes) {
       const started = performance.now();
-      if (changes.config) {
-        const reloaded = await context.reload().then((config) => config, (error: unknown) => {
-          reportFailure(reporter, error, `${shown(cwd, state.config.configPath)}: still using the previous config`);
-          return undefined;
-        });
-        if (!reloaded) return;
-        await context.retarget(reloaded);
-        state.config = reloaded;
+      let configChanged = changes.config && (await reloadConfig(changes.rechecked.has(state.config.configPath)));
+      let migrationsChanged = changes.migrations.size > 0;
+      if (migrationsChanged && [...changes.migrations].every((p) => changes.rechecked.has(p))) {
+        migrationsChanged = (await migrationsFingerprint(state.config).catch(() => undefined)) !== state.migrations;
       }
-      const what = changes.config ? 'config changed' : changes.migrations ? 'migrations changed' : changedQueries(changes, cwd);
-      if (changes.config || changes.migrations) return attempt(what, started, () => full(what, started));
-      const schema = holder.current;
-      if (schema) return attempt(what, started, () => incremental(changes, schema, started));
+      const queriesChanged = changes.queries.size > 0 || changes.rescan;
+      if (!configChanged && !migrationsChanged && !queriesChanged) return;
+
+      const what = configChanged ? 'config changed' : migrationsChanged ? 'migrations changed' : changedQueries(changes, cwd);
+      if (configChanged || migrationsChanged) return attempt(what, started, () => full(what, started));
       if (state.schemaProblem) {
         reportDiagnostics(reporter, state.schemaProblem);
         reporter.err(`${what}: nothing written until the migrations apply (${duration(performance.now() - started)})`);
         return;
       }
-      // No schema and no known reason: the last attempt to connect or open failed; try again.
+      const schema = holder.current;
+      if (schema && state.analysed) return attempt(what, started, () => incremental(changes, schema, started));
+      // The last full run did not get as far as analysing (no server, a bad glob): run it again.
       return attempt(what, started, () => full(undefined, started));
     },
   };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function seconds(started: number): string {

@@ -13,16 +13,20 @@ export function counts(queryCount: number, fileCount: number): string {
 }
 
 /**
- * The changed query files as the user knows them: `queries/users.sql`,
- * `queries/tags.sql (new)`, `queries/old.sql (removed)`; past three, `5 query files`.
+ * The changed query files (those `shows` keeps) as the user knows them: `queries/users.sql`,
+ * `queries/tags.sql (new)`, `queries/old.sql (removed)`, `queries/admin/ (removed)`; past
+ * three, `5 query files`.
  */
-export function changedQueries(changes: ChangeSet, cwd: string): string {
-  const files = [...changes.queries];
-  if (files.length === 0) return changes.rescan ? 'query folders' : 'nothing';
-  if (files.length > 3) return `${files.length} query files`;
-  return files
-    .map(([file, event]) => `${shown(cwd, file)}${event === 'add' ? ' (new)' : event === 'unlink' ? ' (removed)' : ''}`)
-    .join(', ');
+export function changedQueries(changes: ChangeSet, cwd: string, shows: (file: string) => boolean = () => true): string {
+  const mark = (event: string): string => (event === 'add' ? ' (new)' : event === 'unlink' ? ' (removed)' : '');
+  const folders = [...changes.folders].map(([dir, event]) => `${shown(cwd, dir)}/${mark(event)}`);
+  // A folder's files come with it; naming the folder says it.
+  const inside = (file: string): boolean => [...changes.folders.keys()].some((dir) => file.startsWith(dir + path.sep));
+  const files = [...changes.queries].filter(([file]) => shows(file) && !inside(file)).map(([file, event]) => `${shown(cwd, file)}${mark(event)}`);
+  const all = [...folders, ...files];
+  if (all.length === 0) return 'query files';
+  if (all.length > 3) return changes.queries.size ? `${changes.queries.size} query files` : `${folders.length} folders`;
+  return all.join(', ');
 }
 
 /**

@@ -24,7 +24,7 @@ export interface SchemaHolder {
   alive(): Promise<boolean>;
   /**
    * Connects again after the connection broke, waiting longer after each failed attempt (0.1 s
-   * doubling up to 5 s), until it works or `signal` aborts (then `undefined`).
+   * doubling up to 2 s), until it works or `signal` aborts (then `undefined`).
    */
   reconnect(config: Config, signal: AbortSignal): Promise<Schema | undefined>;
   close(): Promise<void>;
@@ -38,11 +38,18 @@ interface Opened {
 
 const probeTimeoutMs = 5_000;
 const firstRetryMs = 100;
-const maxRetryMs = 5_000;
+const maxRetryMs = 2_000;
 
 /** @example const holder = schemaHolder({ cwd, env }); const { catalog } = await holder.refresh(config); */
 export function schemaHolder(options: RunOptions): SchemaHolder {
   let opened: Opened | undefined;
+  // One change at a time: two PGlites opened at once would leave one that is never closed.
+  let lock: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = lock.then(task, task);
+    lock = result.catch(() => undefined);
+    return result;
+  };
 
   const drop = async (): Promise<void> => {
     const old = opened;
@@ -63,7 +70,7 @@ export function schemaHolder(options: RunOptions): SchemaHolder {
       return opened?.schema;
     },
 
-    async refresh(config) {
+    refresh: (config) => exclusive(async () => {
       try {
         if (config.database !== undefined) {
           if (opened?.key !== config.database) return await open(config, config.database);
@@ -71,7 +78,7 @@ export function schemaHolder(options: RunOptions): SchemaHolder {
           opened = { ...opened, schema: { session: opened.schema.session, catalog } };
           return opened.schema;
         }
-        const key = migrationsKey(config, await readMigrations(config.migrations));
+        const key = await migrationsFingerprint(config);
         if (opened?.key === key) return opened.schema;
         return await open(config, key);
       } catch (error) {
@@ -79,7 +86,7 @@ export function schemaHolder(options: RunOptions): SchemaHolder {
         await drop();
         throw error;
       }
-    },
+    }),
 
     async alive() {
       const session = opened?.schema.session;
@@ -89,7 +96,7 @@ export function schemaHolder(options: RunOptions): SchemaHolder {
       return Promise.race([probe, timeout]);
     },
 
-    async reconnect(config, signal) {
+    reconnect: (config, signal) => exclusive(async () => {
       await drop();
       const url = config.database;
       if (url === undefined) return undefined;
@@ -103,14 +110,18 @@ export function schemaHolder(options: RunOptions): SchemaHolder {
         await sleep(delay, undefined, { signal }).catch(() => undefined);
       }
       return undefined;
-    },
+    }),
 
-    close: drop,
+    close: () => exclusive(drop),
   };
 }
 
-function migrationsKey(config: Config, migrations: readonly { path: string; sql: string }[]): string {
+/**
+ * A hash of the migrations' paths and texts: equal for two reads of an unchanged folder.
+ * Throws what `readMigrations` throws.
+ */
+export async function migrationsFingerprint(config: Config): Promise<string> {
   const hash = createHash('sha256').update(config.migrations);
-  for (const migration of migrations) hash.update(`\0${migration.path}\0${migration.sql}`);
-  return `embedded:${hash.digest('hex')}`;
+  for (const migration of await readMigrations(config.migrations)) hash.update(`\0${migration.path}\0${migration.sql}`);
+  return hash.digest('hex');
 }

@@ -1,10 +1,11 @@
 import type { Config } from '../config/config.js';
 import type { RunOptions } from '../generate.js';
 import type { Reporter } from '../commands/reporter.js';
+import { redactSecrets } from '../diagnostics.js';
 import { collectChanges } from './change-set.js';
 import { coalesce } from './coalesce.js';
 import { startFileWatcher, type FileEvent, type FileWatcher } from './file-watcher.js';
-import { createRegenerator, type WatchState } from './regenerate.js';
+import { createRegenerator, newWatchState } from './regenerate.js';
 import { shown } from './run-line.js';
 import { schemaHolder } from './schema-holder.js';
 import { watchTargets } from './watch-targets.js';
@@ -14,7 +15,11 @@ export interface WatchOptions extends RunOptions {
   readonly reload: () => Promise<Config>;
 }
 
-/** Quiet time that turns an editor's burst of writes into one regeneration. */
+/**
+ * Quiet time that turns a burst of writes (save all, a branch switch) into one regeneration.
+ * It is most of the time from a save to the module on disk; a save that lands after the run
+ * read the file is caught by the file watcher's second look.
+ */
 const quietMs = 25;
 const maxWaitMs = 250;
 /** A second Ctrl-C this long after the first stops without waiting for the database to close. */
@@ -42,8 +47,11 @@ export async function watchCommand(config: Config, options: WatchOptions, report
   process.on('SIGTERM', onSignal);
 
   const holder = schemaHolder(options);
-  const state: WatchState = { config, paths: [], cache: new Map(), warnings: new Set(), schemaProblem: undefined };
-  const queue = coalesce<FileEvent>({ quietMs, maxWaitMs }, (events) => regenerator.apply(collectChanges(events)));
+  const state = newWatchState(config);
+  const queue = coalesce<FileEvent>({ quietMs, maxWaitMs, paused: true }, (events) =>
+    regenerator.apply(collectChanges(events)).catch((error: unknown) => {
+      reporter.err(`sqlgen: internal error: ${redactSecrets(error instanceof Error ? error.stack ?? error.message : String(error))}`);
+    }));
   const onWatchError = (error: Error): void => reporter.err(`sqlgen: watching failed: ${error.message}`);
   let watcher: FileWatcher | undefined;
   let watched = '';
@@ -66,11 +74,12 @@ export async function watchCommand(config: Config, options: WatchOptions, report
   });
 
   try {
-    // Watch first, so a file saved during the first run is regenerated after it.
+    // Watch first, so that a file saved during the first run is regenerated after it.
     await retarget(config);
     const failed = await regenerator.initial();
     if (failed !== undefined) return failed;
     if (!stop.signal.aborted) reporter.out(`watching ${watchedList(state.config, options.cwd)} (Ctrl-C to stop)`);
+    queue.resume();
     await new Promise<void>((resolve) => {
       if (stop.signal.aborted) resolve();
       else stop.signal.addEventListener('abort', () => resolve(), { once: true });
