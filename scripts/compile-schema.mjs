@@ -10,6 +10,12 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const schema = JSON.parse(readFileSync(path.join(root, 'sqlgen.schema.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, unicode: false, code: { source: true, esm: true } });
+const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, code: { source: true, esm: true } });
 const validate = ajv.compile(schema);
-writeFileSync(path.join(root, 'dist', 'src', 'config', 'schema-validator.js'), standaloneCode.default(ajv, validate));
+// Ajv's standalone output still require()s its small runtime helpers; this package is ESM.
+const imports = [];
+const code = standaloneCode.default(ajv, validate).replace(/require\("([^"]+)"\)/g, (_, module) => {
+  imports.push(`import helper${imports.length} from ${JSON.stringify(`${module}.js`)};`);
+  return `helper${imports.length - 1}`;
+});
+writeFileSync(path.join(root, 'dist', 'src', 'config', 'schema-validator.js'), `${imports.join('\n')}\n${code}`);

@@ -39,7 +39,7 @@ async function compileSchema(): Promise<ValidateFunction> {
   const { Ajv } = await import('ajv');
   const path = join(await packageRoot(), 'sqlgen.schema.json');
   const schema = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, unicode: false });
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   return ajv.compile(schema);
 }
 

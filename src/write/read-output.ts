@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { generatedHeader } from '../render/output-file.js';
 
@@ -8,6 +8,22 @@ export interface ExistingOutput {
   readonly generated: ReadonlyMap<string, string>;
   /** Relative paths of files without the header: never touched. */
   readonly foreign: ReadonlySet<string>;
+}
+
+const cache = new Map<string, { readonly stamp: string; readonly contents: string }>();
+
+/**
+ * A file's text, read again only when its size, mtime or inode changed since the last read:
+ * watch mode compares the whole output folder on every save.
+ */
+async function readCached(file: string): Promise<string> {
+  const info = await stat(file);
+  const stamp = `${info.size}:${info.mtimeMs}:${info.ino}`;
+  const known = cache.get(file);
+  if (known?.stamp === stamp) return known.contents;
+  const contents = await readFile(file, 'utf8');
+  cache.set(file, { stamp, contents });
+  return contents;
 }
 
 /** Reads the `.ts` files below `out`; a missing folder is an empty one. */
@@ -25,7 +41,7 @@ export async function readOutput(out: string): Promise<ExistingOutput> {
         const full = path.join(entry.parentPath, entry.name);
         const relative = path.relative(out, full).split(path.sep).join('/');
         if (relative.split('/').includes('node_modules')) return;
-        const contents = await readFile(full, 'utf8');
+        const contents = await readCached(full);
         if (contents.startsWith(generatedHeader)) generated.set(relative, contents);
         else foreign.add(relative);
       }),
