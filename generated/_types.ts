@@ -12,3 +12,77 @@ export type PostStatus = 'draft' | 'published' | 'archived';
 
 /** Enum `public.user_role`. */
 export type UserRole = 'owner' | 'admin' | 'editor' | 'member';
+
+/** Table `public.comments`. */
+export interface Comment {
+  id: string;
+  postId: string;
+  authorId: string;
+  /** The comment replied to; NULL for a top-level comment. */
+  parentId: string | null;
+  body: string;
+  createdAt: Date;
+  editedAt: Date | null;
+}
+
+/** Table `public.organizations`. */
+export interface Organization {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Table `public.post_tags`. */
+export interface PostTag {
+  postId: string;
+  tagId: string;
+}
+
+/** Table `public.posts`. */
+export interface Post {
+  id: string;
+  organizationId: string;
+  authorId: string;
+  /** URL segment, unique within the organization. */
+  slug: string;
+  title: string;
+  body: string;
+  status: PostStatus;
+  /** Tag slugs, a denormalised copy of post_tags. */
+  tags: string[];
+  /** When the post went live; NULL while it is a draft. */
+  publishedAt: Date | null;
+  /** Incremented by every edit, for optimistic locking. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Full-text document: the title weighs more than the body. */
+  search: string;
+}
+
+/** Table `public.tags`. */
+export interface Tag {
+  id: string;
+  organizationId: string;
+  slug: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** Table `public.users`. */
+export interface User {
+  id: string;
+  organizationId: string;
+  email: Email;
+  /** Shown instead of the email address when set. */
+  displayName: string | null;
+  role: UserRole;
+  /** Per-user preferences: theme, locale, notification flags. */
+  settings: JsonValue;
+  createdAt: Date;
+  updatedAt: Date;
+  /** When the user was soft-deleted; NULL while the account is active. */
+  deletedAt: Date | null;
+}

@@ -2,6 +2,7 @@
 // source: queries/comments.sql
 
 import { copyFrom, exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Comment } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -165,16 +166,7 @@ export interface CreateCommentParams {
   body: string;
 }
 
-export interface CreateCommentRow {
-  id: string;
-  postId: string;
-  authorId: string;
-  /** The comment replied to; NULL for a top-level comment. */
-  parentId: string | null;
-  body: string;
-  createdAt: Date;
-  editedAt: Date | null;
-}
+export type CreateCommentRow = Comment;
 
 const createCommentStatement: Statement<CreateCommentRow> = {
   name: 'CreateComment',
@@ -211,16 +203,7 @@ export interface EditCommentParams {
   body: string;
 }
 
-export interface EditCommentRow {
-  id: string;
-  postId: string;
-  authorId: string;
-  /** The comment replied to; NULL for a top-level comment. */
-  parentId: string | null;
-  body: string;
-  createdAt: Date;
-  editedAt: Date | null;
-}
+export type EditCommentRow = Comment;
 
 const editCommentStatement: Statement<EditCommentRow> = {
   name: 'EditComment',

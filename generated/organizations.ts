@@ -2,6 +2,7 @@
 // source: queries/organizations.sql
 
 import { execRows, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Organization } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -9,13 +10,7 @@ export interface GetOrganizationParams {
   id: string | number | bigint;
 }
 
-export interface GetOrganizationRow {
-  id: string;
-  slug: string;
-  name: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type GetOrganizationRow = Organization;
 
 const getOrganizationStatement: Statement<GetOrganizationRow> = {
   name: 'GetOrganization',
@@ -45,13 +40,7 @@ export interface GetOrganizationBySlugParams {
   slug: string;
 }
 
-export interface GetOrganizationBySlugRow {
-  id: string;
-  slug: string;
-  name: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type GetOrganizationBySlugRow = Organization;
 
 const getOrganizationBySlugStatement: Statement<GetOrganizationBySlugRow> = {
   name: 'GetOrganizationBySlug',
@@ -82,13 +71,7 @@ export interface CreateOrganizationParams {
   name: string;
 }
 
-export interface CreateOrganizationRow {
-  id: string;
-  slug: string;
-  name: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type CreateOrganizationRow = Organization;
 
 const createOrganizationStatement: Statement<CreateOrganizationRow> = {
   name: 'CreateOrganization',

@@ -2,6 +2,7 @@
 // source: queries/tags.sql
 
 import { copyFrom, exec, execRows, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Tag } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -11,13 +12,7 @@ export interface UpsertTagParams {
   name: string;
 }
 
-export interface UpsertTagRow {
-  id: string;
-  organizationId: string;
-  slug: string;
-  name: string;
-  createdAt: Date;
-}
+export type UpsertTagRow = Tag;
 
 const upsertTagStatement: Statement<UpsertTagRow> = {
   name: 'UpsertTag',

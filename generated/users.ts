@@ -2,7 +2,7 @@
 // source: queries/users.sql
 
 import { exec, execRows, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { Email, JsonValue, UserRole } from './_types.js';
+import type { Email, JsonValue, User, UserRole } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -58,20 +58,7 @@ export interface GetUserByEmailParams {
   email: string;
 }
 
-export interface GetUserByEmailRow {
-  id: string;
-  organizationId: string;
-  email: Email;
-  /** Shown instead of the email address when set. */
-  displayName: string | null;
-  role: UserRole;
-  /** Per-user preferences: theme, locale, notification flags. */
-  settings: JsonValue;
-  createdAt: Date;
-  updatedAt: Date;
-  /** When the user was soft-deleted; NULL while the account is active. */
-  deletedAt: Date | null;
-}
+export type GetUserByEmailRow = User;
 
 const getUserByEmailStatement: Statement<GetUserByEmailRow> = {
   name: 'GetUserByEmail',
@@ -109,20 +96,7 @@ export interface ListUsersByIdsParams {
   ids: readonly (string | number | bigint)[];
 }
 
-export interface ListUsersByIdsRow {
-  id: string;
-  organizationId: string;
-  email: Email;
-  /** Shown instead of the email address when set. */
-  displayName: string | null;
-  role: UserRole;
-  /** Per-user preferences: theme, locale, notification flags. */
-  settings: JsonValue;
-  createdAt: Date;
-  updatedAt: Date;
-  /** When the user was soft-deleted; NULL while the account is active. */
-  deletedAt: Date | null;
-}
+export type ListUsersByIdsRow = User;
 
 const listUsersByIdsStatement: Statement<ListUsersByIdsRow> = {
   name: 'ListUsersByIds',
@@ -255,20 +229,7 @@ export interface CreateUserParams {
   role: UserRole;
 }
 
-export interface CreateUserRow {
-  id: string;
-  organizationId: string;
-  email: Email;
-  /** Shown instead of the email address when set. */
-  displayName: string | null;
-  role: UserRole;
-  /** Per-user preferences: theme, locale, notification flags. */
-  settings: JsonValue;
-  createdAt: Date;
-  updatedAt: Date;
-  /** When the user was soft-deleted; NULL while the account is active. */
-  deletedAt: Date | null;
-}
+export type CreateUserRow = User;
 
 const createUserStatement: Statement<CreateUserRow> = {
   name: 'CreateUser',
@@ -308,20 +269,7 @@ export interface UpdateUserProfileParams {
   id: string | number | bigint;
 }
 
-export interface UpdateUserProfileRow {
-  id: string;
-  organizationId: string;
-  email: Email;
-  /** Shown instead of the email address when set. */
-  displayName: string | null;
-  role: UserRole;
-  /** Per-user preferences: theme, locale, notification flags. */
-  settings: JsonValue;
-  createdAt: Date;
-  updatedAt: Date;
-  /** When the user was soft-deleted; NULL while the account is active. */
-  deletedAt: Date | null;
-}
+export type UpdateUserProfileRow = User;
 
 const updateUserProfileStatement: Statement<UpdateUserProfileRow> = {
   name: 'UpdateUserProfile',

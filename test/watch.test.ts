@@ -256,7 +256,7 @@ describe('sqlgen generate --watch', () => {
     let from = watcher.lines.length;
     writeFileSync(file('sqlgen.config.json'), config.replace('{', '{\n  "naming": { "fields": "snake" },'));
     await watcher.waitFor(/^config changed: \d+ queries in 2 files -> generated\/ \(\d+\.\d\d s\)$/, { from, timeoutMs: 60_000 });
-    expect(read('generated', 'users.ts')).toMatch(/\bdisplay_name: string \| null/);
+    expect(read('generated', '_types.ts')).toMatch(/\bdisplay_name: string \| null/);
 
     from = watcher.lines.length;
     writeFileSync(file('sqlgen.config.json'), config.replace('{', '{\n  "outt": "x",'));
@@ -266,15 +266,16 @@ describe('sqlgen generate --watch', () => {
     from = watcher.lines.length;
     writeFileSync(file('sqlgen.config.json'), config);
     await watcher.waitFor(/^config changed: /, { from, timeoutMs: 60_000 });
-    expect(read('generated', 'users.ts')).toMatch(/\bdisplayName: string \| null/);
+    expect(read('generated', '_types.ts')).toMatch(/\bdisplayName: string \| null/);
   }, 120_000);
 
   test('a new migration re-applies the schema and its column shows up in the types', async () => {
     const from = watcher.lines.length;
     writeFileSync(file('migrations', '002_avatar.sql'), 'ALTER TABLE users ADD COLUMN avatar_url text;\n');
     await watcher.waitFor(/^migrations changed: \d+ queries in 2 files -> generated\/ \(\d+\.\d\d s\)$/, { from, timeoutMs: 90_000 });
-    const users = read('generated', 'users.ts');
-    expect(users).toMatch(/export interface GetUserRow \{[^}]*\bavatarUrl: string \| null;/);
+    // GetUser is SELECT *, so its row is the table's row type.
+    expect(read('generated', '_types.ts')).toMatch(/export interface User \{[^}]*\bavatarUrl: string \| null;/);
+    expect(read('generated', 'users.ts')).toMatch(/export type GetUserRow = User;[\s\S]*avatarUrl: row\[\d\] as string \| null/);
   }, 120_000);
 
   test('what the watcher wrote is exactly what a full run gives (sqlgen check passes)', () => {

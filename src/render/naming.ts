@@ -47,3 +47,16 @@ export function isReservedWord(name: string): boolean {
 export function propertyKey(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
 }
+
+/** `users` -> `user`, `categories` -> `category`, `post_tags` -> `post_tag`; words that are not plurals stay. */
+export function singular(name: string): string {
+  const match = /^(.*?)([A-Za-z]+)$/.exec(name);
+  if (!match) return name;
+  const [, head = '', word = ''] = match;
+  const lower = word.toLowerCase();
+  let stem = word;
+  if (/[^aeiou]ies$/.test(lower)) stem = `${word.slice(0, -3)}${word.endsWith('IES') ? 'Y' : 'y'}`;
+  else if (/(ss|x|ch|sh|zz)es$/.test(lower)) stem = word.slice(0, -2);
+  else if (/[^su]s$/.test(lower) && !/(is|us|ss)$/.test(lower)) stem = word.slice(0, -1);
+  return head + stem;
+}

@@ -5,6 +5,7 @@ import { SqlgenFailure } from '../diagnostics.js';
 import type { Catalog } from '../schema/catalog.js';
 import { camelCase, isReservedWord, pascalCase, propertyKey } from './naming.js';
 import { header, type OutputFile } from './output-file.js';
+import { tableOfRow } from './table-types.js';
 import { template } from './templates.js';
 import type { TsType, TypeMapper } from './type-map.js';
 import { newCodecUse, type CodecUse, type ValueCodecs } from './value-codec.js';
@@ -14,6 +15,8 @@ export interface ModuleContext {
   readonly catalog: Catalog;
   readonly types: TypeMapper;
   readonly codecs: ValueCodecs;
+  /** The exported row type of each table, by relation OID. */
+  readonly tables: ReadonlyMap<number, string>;
   /** The query file's path relative to the config folder, for the header. */
   readonly source: string;
 }
@@ -112,6 +115,9 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
   }
 
   const hasRows = query.command === 'one' || query.command === 'many';
+  const table = hasRows ? tableOfRow(query, context.catalog) : undefined;
+  const rowAlias = table ? context.tables.get(table.oid) ?? '' : '';
+  if (rowAlias) use({ text: rowAlias, shared: [rowAlias], imports: [], runtime: [] });
   const copy = query.command === 'copyfrom';
   const holder = copy ? 'row' : 'params';
   const values = query.params.map((param, i) => valueExpression(member(holder, paramKeys[i]!), param, context, runtime, codecUse, copy));
@@ -136,6 +142,7 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
     name: query.name,
     paramsType,
     rowType,
+    rowAlias,
     params,
     fields: hasRows ? fields : undefined,
     statement,
@@ -193,7 +200,11 @@ function columnKey(catalog: Catalog, column: AnalyzedColumn): string | undefined
 
 function columnComment(catalog: Catalog, column: AnalyzedColumn): string {
   const relation = catalog.relations.get(column.relation);
-  const comment = relation?.attributes.find((a) => a.number === column.attribute)?.comment;
+  return attributeComment(relation?.attributes.find((a) => a.number === column.attribute)?.comment);
+}
+
+/** A column comment as a one-line doc comment. */
+export function attributeComment(comment: string | undefined): string {
   return comment ? comment.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ').trim() : '';
 }
 

@@ -6,33 +6,12 @@ import type { Catalog } from '../schema/catalog.js';
 import { camelCase } from './naming.js';
 import { header, type OutputFile } from './output-file.js';
 import { renderModule } from './render-module.js';
-import { sharedTypeDeclarations, sharedTypeNames } from './shared-types.js';
+import { renderSharedTypes } from './render-types-file.js';
+import { sharedTypeNames } from './shared-types.js';
+import { tableTypeNames } from './table-types.js';
 import { runtimeSource, template } from './templates.js';
-import { createTypeMapper, type TypeMapper } from './type-map.js';
-import { createValueCodecs, type ValueCodecs } from './value-codec.js';
-import { fieldNaming, importLine, typeOptions } from './render-module.js';
-
-function renderSharedTypes(
-  catalog: Catalog,
-  config: Config,
-  types: TypeMapper,
-  codecs: ValueCodecs,
-  names: ReadonlyMap<number, string>,
-  fileHeader: string,
-): string {
-  const shared = sharedTypeDeclarations(catalog, types, codecs, names, fieldNaming(config));
-  const parsers = shared.use.runtime.has('builtin');
-  if (parsers) shared.use.runtime.add('typeParsers');
-  const imports = shared.use.runtime.size || shared.typeImports.length
-    ? [importLine('./_runtime.js', shared.use.runtime, new Set(shared.typeImports))]
-    : [];
-  return template('types')({
-    header: fileHeader,
-    imports,
-    typeOptions: parsers ? typeOptions(config) : '',
-    declarations: shared.declarations,
-  });
-}
+import { createTypeMapper } from './type-map.js';
+import { createValueCodecs } from './value-codec.js';
 
 export interface RenderResult {
   readonly files: readonly OutputFile[];
@@ -45,15 +24,16 @@ export interface RenderResult {
  */
 export function render(files: readonly AnalyzedFile[], catalog: Catalog, config: Config): RenderResult {
   const names = sharedTypeNames(catalog);
+  const tables = tableTypeNames(catalog, new Set([...names.values(), 'JsonValue']));
   const types = createTypeMapper(catalog, config, names);
   const codecs = createValueCodecs(catalog, names);
   const source = (file: string): string => path.relative(config.rootDir, file).split(path.sep).join('/');
 
-  const modules = files.map((file) => renderModule(file, { config, catalog, types, codecs, source: source(file.path) }));
+  const modules = files.map((file) => renderModule(file, { config, catalog, types, codecs, tables, source: source(file.path) }));
   const migrations = `${source(config.migrations) || '.'}/`;
   const output: OutputFile[] = [
     ...modules,
-    { path: '_types.ts', contents: renderSharedTypes(catalog, config, types, codecs, names, header(migrations)) },
+    { path: '_types.ts', contents: renderSharedTypes(catalog, config, types, codecs, names, tables, header(migrations)) },
     { path: '_runtime.ts', contents: `${header('sqlgen runtime')}\n\n${runtimeSource()}` },
     {
       path: 'index.ts',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { camelCase, isReservedWord, pascalCase, propertyKey } from '../../src/render/naming.js';
+import { camelCase, isReservedWord, pascalCase, propertyKey, singular } from '../../src/render/naming.js';
 
 describe('camelCase', () => {
   test('snake_case becomes camelCase', () => {
@@ -92,5 +92,16 @@ describe('isReservedWord', () => {
     for (const word of ['user', 'order', 'getUser', 'Class', 'from', 'select', 'of']) {
       expect(isReservedWord(word), word).toBe(false);
     }
+  });
+});
+
+describe('singular', () => {
+  test('plural table names become singular row type names', () => {
+    const cases: Record<string, string> = {
+      users: 'user', posts: 'post', categories: 'category', addresses: 'address', boxes: 'box',
+      matches: 'match', post_tags: 'post_tag', people: 'people', status: 'status', analysis: 'analysis',
+      access: 'access', keys: 'key', USERS: 'USER', days: 'day',
+    };
+    for (const [plural, one] of Object.entries(cases)) expect(singular(plural), plural).toBe(one);
   });
 });

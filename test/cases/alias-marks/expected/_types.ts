@@ -3,3 +3,18 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.customers`. */
+export interface Customer {
+  id: number;
+  name: string;
+  country: string | null;
+}
+
+/** Table `public.orders`. */
+export interface Order {
+  id: number;
+  customerId: number;
+  total: string;
+  placedAt: Date;
+}

@@ -3,3 +3,12 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.notes`. */
+export interface Note {
+  id: number;
+  title: string;
+  body: string | null;
+  pinned: boolean;
+  createdAt: Date;
+}

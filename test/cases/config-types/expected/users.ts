@@ -2,7 +2,7 @@
 // source: queries/users.sql
 
 import { exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { JsonValue } from './_types.js';
+import type { JsonValue, User } from './_types.js';
 import type { UserSettings } from '../src/types.js';
 
 const types = typeParsers({ int8: 'bigint', numeric: 'number', date: 'Date' });
@@ -11,18 +11,7 @@ export interface GetUserParams {
   id: string | number | bigint;
 }
 
-export interface GetUserRow {
-  id: bigint;
-  display_name: string;
-  balance: number;
-  birthday: Date | null;
-  settings: UserSettings;
-  metadata: unknown | null;
-  legacy_profile: JsonValue | null;
-  friend_ids: bigint[];
-  vacation_days: Date[] | null;
-  created_at: Date;
-}
+export type GetUserRow = User;
 
 const getUserStatement: Statement<GetUserRow> = {
   name: 'GetUser',

@@ -3,3 +3,16 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** People who can sign in. */
+export interface User {
+  id: number;
+  /** Login address, stored as typed. */
+  email: string;
+  /** Shown next to posts. Falls back to the email address when NULL. */
+  displayName: string | null;
+  /** Reputation points; never *\/ negative. */
+  karma: number;
+  active: boolean;
+  createdAt: Date;
+}

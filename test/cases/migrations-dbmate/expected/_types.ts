@@ -3,3 +3,23 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.posts`. */
+export interface Post {
+  id: number;
+  authorId: number;
+  title: string;
+}
+
+/** Table `public.tags`. */
+export interface Tag {
+  id: number;
+  name: string;
+  color: string;
+}
+
+/** Table `public.users`. */
+export interface User {
+  id: number;
+  email: string;
+}

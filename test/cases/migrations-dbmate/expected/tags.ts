@@ -2,16 +2,13 @@
 // source: queries/tags.sql
 
 import { queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Tag } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
 export type ListTagsParams = Record<string, never>;
 
-export interface ListTagsRow {
-  id: number;
-  name: string;
-  color: string;
-}
+export type ListTagsRow = Tag;
 
 const listTagsStatement: Statement<ListTagsRow> = {
   name: 'ListTags',
@@ -40,11 +37,7 @@ export interface CreateTagParams {
   color: string;
 }
 
-export interface CreateTagRow {
-  id: number;
-  name: string;
-  color: string;
-}
+export type CreateTagRow = Tag;
 
 const createTagStatement: Statement<CreateTagRow> = {
   name: 'CreateTag',

@@ -3,3 +3,19 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.accounts`. */
+export interface Account {
+  id: number;
+  owner: string;
+  balance: string;
+  updatedAt: Date;
+}
+
+/** Table `public.transfers`. */
+export interface Transfer {
+  id: number;
+  fromAccount: number;
+  toAccount: number;
+  amount: string;
+}

@@ -2,6 +2,7 @@
 // source: queries/accounts.sql
 
 import { queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Account } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -9,12 +10,7 @@ export interface GetAccountParams {
   id: number;
 }
 
-export interface GetAccountRow {
-  id: number;
-  owner: string;
-  balance: string;
-  updatedAt: Date;
-}
+export type GetAccountRow = Account;
 
 const getAccountStatement: Statement<GetAccountRow> = {
   name: 'GetAccount',

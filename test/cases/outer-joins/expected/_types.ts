@@ -3,3 +3,31 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.assignments`. */
+export interface Assignment {
+  employeeId: number;
+  projectId: number;
+  hours: number;
+}
+
+/** Table `public.departments`. */
+export interface Department {
+  id: number;
+  name: string;
+}
+
+/** Table `public.employees`. */
+export interface Employee {
+  id: number;
+  name: string;
+  departmentId: number | null;
+  managerId: number | null;
+}
+
+/** Table `public.projects`. */
+export interface Project {
+  id: number;
+  title: string;
+  departmentId: number;
+}

@@ -3,3 +3,13 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.accounts`. */
+export interface Account {
+  id: string;
+  email: string;
+  displayName: string | null;
+  zipCode: string | null;
+  loginCount: number;
+  createdAt: Date;
+}

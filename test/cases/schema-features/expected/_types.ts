@@ -34,3 +34,54 @@ export type PositiveInt = number;
 
 /** Enum `public.priority`. */
 export type Priority = 'low' | 'normal' | 'high';
+
+/** Table `public.customers`. */
+export interface Customer {
+  id: number;
+  name: NonemptyText;
+  email: string | null;
+  priority: Priority;
+  labels: LabelList;
+  phoneNumbers: string[] | null;
+  monthlyScores: number[] | null;
+  shippingAddress: Address | null;
+  active: boolean;
+  createdAt: Date;
+}
+
+/** Table `public.events`. */
+export interface Event {
+  id: string;
+  occurredAt: Date;
+  kind: string;
+  customerId: number | null;
+  payload: JsonValue;
+}
+
+/** Table `public.events_2024`. */
+export interface Events2024 {
+  id: string;
+  occurredAt: Date;
+  kind: string;
+  customerId: number | null;
+  payload: JsonValue;
+}
+
+/** Table `public.events_2025`. */
+export interface Events2025 {
+  id: string;
+  occurredAt: Date;
+  kind: string;
+  customerId: number | null;
+  payload: JsonValue;
+}
+
+/** Table `public.orders`. */
+export interface Order {
+  id: number;
+  customerId: number;
+  state: OrderState;
+  quantity: PositiveInt;
+  unitPrice: string;
+  orderedOn: string;
+}

@@ -2,24 +2,13 @@
 // source: queries/customers.sql
 
 import { queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import { decodeAddress, type Address, type LabelList, type NonemptyText, type Priority } from './_types.js';
+import { decodeAddress, type Address, type Customer, type LabelList, type NonemptyText, type Priority } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
 export type ListCustomersParams = Record<string, never>;
 
-export interface ListCustomersRow {
-  id: number;
-  name: NonemptyText;
-  email: string | null;
-  priority: Priority;
-  labels: LabelList;
-  phoneNumbers: string[] | null;
-  monthlyScores: number[] | null;
-  shippingAddress: Address | null;
-  active: boolean;
-  createdAt: Date;
-}
+export type ListCustomersRow = Customer;
 
 const listCustomersStatement: Statement<ListCustomersRow> = {
   name: 'ListCustomers',

@@ -2,7 +2,7 @@
 // source: queries/events.sql
 
 import { exec, queryMany, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { JsonValue } from './_types.js';
+import type { Event, JsonValue } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -39,13 +39,7 @@ export interface ListEventsParams {
   until: Date | string;
 }
 
-export interface ListEventsRow {
-  id: string;
-  occurredAt: Date;
-  kind: string;
-  customerId: number | null;
-  payload: JsonValue;
-}
+export type ListEventsRow = Event;
 
 const listEventsStatement: Statement<ListEventsRow> = {
   name: 'ListEvents',

@@ -2,7 +2,7 @@
 // source: queries/orders.sql
 
 import { exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { NonemptyText, OrderState, PositiveInt } from './_types.js';
+import type { NonemptyText, Order, OrderState, PositiveInt } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -12,14 +12,7 @@ export interface CreateOrderParams {
   unitPrice: string | number;
 }
 
-export interface CreateOrderRow {
-  id: number;
-  customerId: number;
-  state: OrderState;
-  quantity: PositiveInt;
-  unitPrice: string;
-  orderedOn: string;
-}
+export type CreateOrderRow = Order;
 
 const createOrderStatement: Statement<CreateOrderRow> = {
   name: 'CreateOrder',

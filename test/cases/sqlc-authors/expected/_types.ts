@@ -3,3 +3,10 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.authors`. */
+export interface Author {
+  id: string;
+  name: string;
+  bio: string | null;
+}

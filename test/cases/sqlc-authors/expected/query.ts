@@ -2,6 +2,7 @@
 // source: queries/query.sql
 
 import { exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Author } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -9,11 +10,7 @@ export interface GetAuthorParams {
   id: string | number | bigint;
 }
 
-export interface GetAuthorRow {
-  id: string;
-  name: string;
-  bio: string | null;
-}
+export type GetAuthorRow = Author;
 
 const getAuthorStatement: Statement<GetAuthorRow> = {
   name: 'GetAuthor',
@@ -41,11 +38,7 @@ export function getAuthor(db: Queryable, params: GetAuthorParams): Promise<GetAu
 
 export type ListAuthorsParams = Record<string, never>;
 
-export interface ListAuthorsRow {
-  id: string;
-  name: string;
-  bio: string | null;
-}
+export type ListAuthorsRow = Author;
 
 const listAuthorsStatement: Statement<ListAuthorsRow> = {
   name: 'ListAuthors',
@@ -76,11 +69,7 @@ export interface CreateAuthorParams {
   bio: string | null;
 }
 
-export interface CreateAuthorRow {
-  id: string;
-  name: string;
-  bio: string | null;
-}
+export type CreateAuthorRow = Author;
 
 const createAuthorStatement: Statement<CreateAuthorRow> = {
   name: 'CreateAuthor',

@@ -6,3 +6,21 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /** Enum `public.book_type`. */
 export type BookType = 'FICTION' | 'NONFICTION';
+
+/** Table `public.authors`. */
+export interface Author {
+  authorId: number;
+  name: string;
+}
+
+/** Table `public.books`. */
+export interface Book {
+  bookId: number;
+  authorId: number;
+  isbn: string;
+  bookType: BookType;
+  title: string;
+  year: number;
+  available: Date;
+  tags: string[];
+}

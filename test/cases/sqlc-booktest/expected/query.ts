@@ -2,7 +2,7 @@
 // source: queries/query.sql
 
 import { exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { BookType } from './_types.js';
+import type { Author, Book, BookType } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -10,10 +10,7 @@ export interface GetAuthorParams {
   authorId: number;
 }
 
-export interface GetAuthorRow {
-  authorId: number;
-  name: string;
-}
+export type GetAuthorRow = Author;
 
 const getAuthorStatement: Statement<GetAuthorRow> = {
   name: 'GetAuthor',
@@ -42,16 +39,7 @@ export interface GetBookParams {
   bookId: number;
 }
 
-export interface GetBookRow {
-  bookId: number;
-  authorId: number;
-  isbn: string;
-  bookType: BookType;
-  title: string;
-  year: number;
-  available: Date;
-  tags: string[];
-}
+export type GetBookRow = Book;
 
 const getBookStatement: Statement<GetBookRow> = {
   name: 'GetBook',
@@ -112,16 +100,7 @@ export interface BooksByTitleYearParams {
   year: number;
 }
 
-export interface BooksByTitleYearRow {
-  bookId: number;
-  authorId: number;
-  isbn: string;
-  bookType: BookType;
-  title: string;
-  year: number;
-  available: Date;
-  tags: string[];
-}
+export type BooksByTitleYearRow = Book;
 
 const booksByTitleYearStatement: Statement<BooksByTitleYearRow> = {
   name: 'BooksByTitleYear',
@@ -208,10 +187,7 @@ export interface CreateAuthorParams {
   name: string;
 }
 
-export interface CreateAuthorRow {
-  authorId: number;
-  name: string;
-}
+export type CreateAuthorRow = Author;
 
 const createAuthorStatement: Statement<CreateAuthorRow> = {
   name: 'CreateAuthor',
@@ -246,16 +222,7 @@ export interface CreateBookParams {
   tags: readonly string[];
 }
 
-export interface CreateBookRow {
-  bookId: number;
-  authorId: number;
-  isbn: string;
-  bookType: BookType;
-  title: string;
-  year: number;
-  available: Date;
-  tags: string[];
-}
+export type CreateBookRow = Book;
 
 const createBookStatement: Statement<CreateBookRow> = {
   name: 'CreateBook',

@@ -3,3 +3,30 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.jets`. */
+export interface Jet {
+  id: number;
+  pilotId: number;
+  age: number;
+  name: string;
+  color: string;
+}
+
+/** Table `public.languages`. */
+export interface Language {
+  id: number;
+  language: string;
+}
+
+/** Table `public.pilot_languages`. */
+export interface PilotLanguage {
+  pilotId: number;
+  languageId: number;
+}
+
+/** Table `public.pilots`. */
+export interface Pilot {
+  id: number;
+  name: string;
+}

@@ -2,6 +2,7 @@
 // source: queries/query-building.sql
 
 import { exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Pilot } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
@@ -33,10 +34,7 @@ export function countPilots(db: Queryable): Promise<CountPilotsRow | null> {
 
 export type ListPilotsParams = Record<string, never>;
 
-export interface ListPilotsRow {
-  id: number;
-  name: string;
-}
+export type ListPilotsRow = Pilot;
 
 const listPilotsStatement: Statement<ListPilotsRow> = {
   name: 'ListPilots',

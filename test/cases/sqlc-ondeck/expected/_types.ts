@@ -6,3 +6,24 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /** Enum `public.status`. */
 export type Status = 'op!en' | 'clo@sed';
+
+/** Table `public.city`. */
+export interface City {
+  slug: string;
+  name: string;
+}
+
+/** Venues are places where muisc happens */
+export interface Venue {
+  id: number;
+  status: Status;
+  statuses: Status[] | null;
+  /** This value appears in public URLs */
+  slug: string;
+  name: string;
+  city: string;
+  spotifyPlaylist: string;
+  songkickId: string | null;
+  tags: string[] | null;
+  createdAt: Date;
+}

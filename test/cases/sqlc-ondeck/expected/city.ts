@@ -2,15 +2,13 @@
 // source: queries/city.sql
 
 import { exec, queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { City } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
 export type ListCitiesParams = Record<string, never>;
 
-export interface ListCitiesRow {
-  slug: string;
-  name: string;
-}
+export type ListCitiesRow = City;
 
 const listCitiesStatement: Statement<ListCitiesRow> = {
   name: 'ListCities',
@@ -41,10 +39,7 @@ export interface GetCityParams {
   slug: string;
 }
 
-export interface GetCityRow {
-  slug: string;
-  name: string;
-}
+export type GetCityRow = City;
 
 const getCityStatement: Statement<GetCityRow> = {
   name: 'GetCity',
@@ -76,10 +71,7 @@ export interface CreateCityParams {
   slug: string;
 }
 
-export interface CreateCityRow {
-  slug: string;
-  name: string;
-}
+export type CreateCityRow = City;
 
 const createCityStatement: Statement<CreateCityRow> = {
   name: 'CreateCity',

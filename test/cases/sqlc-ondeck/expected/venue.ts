@@ -2,7 +2,7 @@
 // source: queries/venue.sql
 
 import { arrayDecoder, exec, queryMany, queryOne, text, typeParsers, type Queryable, type Statement } from './_runtime.js';
-import type { Status } from './_types.js';
+import type { Status, Venue } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 const decodeStatusArray = arrayDecoder(text);
@@ -11,19 +11,7 @@ export interface ListVenuesParams {
   city: string;
 }
 
-export interface ListVenuesRow {
-  id: number;
-  status: Status;
-  statuses: Status[] | null;
-  /** This value appears in public URLs */
-  slug: string;
-  name: string;
-  city: string;
-  spotifyPlaylist: string;
-  songkickId: string | null;
-  tags: string[] | null;
-  createdAt: Date;
-}
+export type ListVenuesRow = Venue;
 
 const listVenuesStatement: Statement<ListVenuesRow> = {
   name: 'ListVenues',
@@ -90,19 +78,7 @@ export interface GetVenueParams {
   city: string;
 }
 
-export interface GetVenueRow {
-  id: number;
-  status: Status;
-  statuses: Status[] | null;
-  /** This value appears in public URLs */
-  slug: string;
-  name: string;
-  city: string;
-  spotifyPlaylist: string;
-  songkickId: string | null;
-  tags: string[] | null;
-  createdAt: Date;
-}
+export type GetVenueRow = Venue;
 
 const getVenueStatement: Statement<GetVenueRow> = {
   name: 'GetVenue',

@@ -3,3 +3,18 @@
 
 /** Any JSON document, JSON `null` included. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Table `public.authors`. */
+export interface Author {
+  authorId: number;
+  name: string;
+  born: number | null;
+}
+
+/** Table `public.books`. */
+export interface Book {
+  bookId: number;
+  authorId: number;
+  title: string;
+  published: number | null;
+}

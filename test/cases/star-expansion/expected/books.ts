@@ -2,17 +2,13 @@
 // source: queries/books.sql
 
 import { queryMany, queryOne, typeParsers, type Queryable, type Statement } from './_runtime.js';
+import type { Author, Book } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 
 export type ListBooksParams = Record<string, never>;
 
-export interface ListBooksRow {
-  bookId: number;
-  authorId: number;
-  title: string;
-  published: number | null;
-}
+export type ListBooksRow = Book;
 
 const listBooksStatement: Statement<ListBooksRow> = {
   name: 'ListBooks',
@@ -151,12 +147,7 @@ export function listRecentBooks(db: Queryable, params: ListRecentBooksParams): P
 
 export type ListStarTitlesParams = Record<string, never>;
 
-export interface ListStarTitlesRow {
-  bookId: number;
-  authorId: number;
-  title: string;
-  published: number | null;
-}
+export type ListStarTitlesRow = Book;
 
 const listStarTitlesStatement: Statement<ListStarTitlesRow> = {
   name: 'ListStarTitles',
@@ -215,12 +206,7 @@ export interface CreateBookParams {
   published: number | null;
 }
 
-export interface CreateBookRow {
-  bookId: number;
-  authorId: number;
-  title: string;
-  published: number | null;
-}
+export type CreateBookRow = Book;
 
 const createBookStatement: Statement<CreateBookRow> = {
   name: 'CreateBook',
@@ -250,12 +236,7 @@ export interface RetitleBookParams {
   title: string;
 }
 
-export interface RetitleBookRow {
-  bookId: number;
-  authorId: number;
-  title: string;
-  published: number | null;
-}
+export type RetitleBookRow = Book;
 
 const retitleBookStatement: Statement<RetitleBookRow> = {
   name: 'RetitleBook',
@@ -284,11 +265,7 @@ export interface DeleteAuthorParams {
   authorId: number;
 }
 
-export interface DeleteAuthorRow {
-  authorId: number;
-  name: string;
-  born: number | null;
-}
+export type DeleteAuthorRow = Author;
 
 const deleteAuthorStatement: Statement<DeleteAuthorRow> = {
   name: 'DeleteAuthor',

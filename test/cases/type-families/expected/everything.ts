@@ -2,7 +2,7 @@
 // source: queries/everything.sql
 
 import { arrayDecoder, arrayLiteral, builtin, copyFrom, exec, hstore, hstoreLiteral, queryOne, rangeDecoder, rangeLiteral, text, typeParsers, type Queryable, type Range, type Statement } from './_runtime.js';
-import { decodeAddress, encodeAddress, type Address, type JsonValue, type Mood, type PositiveInt, type ShortText } from './_types.js';
+import { decodeAddress, encodeAddress, type Address, type Everything, type JsonValue, type Mood, type PositiveInt, type ShortText } from './_types.js';
 
 const types = typeParsers({ int8: 'string', numeric: 'string', date: 'string' });
 const decodeAddressArray = arrayDecoder(decodeAddress);
@@ -106,57 +106,7 @@ export interface GetEverythingParams {
   id: number;
 }
 
-export interface GetEverythingRow {
-  id: PositiveInt;
-  i2: number | null;
-  i4: number | null;
-  i8: string | null;
-  f4: number | null;
-  f8: number | null;
-  num: string | null;
-  cash: string | null;
-  flag: boolean | null;
-  txt: string | null;
-  vc: string | null;
-  ch: string | null;
-  ci: string | null;
-  uid: string | null;
-  ip: string | null;
-  net: string | null;
-  mac: string | null;
-  tsv: string | null;
-  bits: string | null;
-  tstz: Date | null;
-  ts: Date | null;
-  d: string | null;
-  t: string | null;
-  ttz: string | null;
-  iv: string | null;
-  bin: Buffer | null;
-  js: JsonValue | null;
-  jsb: JsonValue | null;
-  m: Mood | null;
-  moods: Mood[] | null;
-  st: ShortText | null;
-  sts: ShortText[] | null;
-  addr: Address | null;
-  addrs: Address[] | null;
-  i4r: Range<number> | null;
-  tstzr: Range<Date> | null;
-  dr: Range<string> | null;
-  hs: Record<string, string | null> | null;
-  cis: string[] | null;
-  i4s: number[] | null;
-  i8s: string[] | null;
-  nums: string[] | null;
-  txts: string[] | null;
-  tstzs: Date[] | null;
-  ds: string[] | null;
-  bools: boolean[] | null;
-  jsbs: JsonValue[] | null;
-  uids: string[] | null;
-  grid: number[] | null;
-}
+export type GetEverythingRow = Everything;
 
 const getEverythingStatement: Statement<GetEverythingRow> = {
   name: 'GetEverything',
