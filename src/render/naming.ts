@@ -8,14 +8,25 @@ function words(name: string): string[] {
 
 /** `display_name` -> `displayName`; `GetUser` -> `getUser`; `zip code` -> `zipCode`. */
 export function camelCase(name: string): string {
-  const parts = words(name);
-  const joined = parts.map((w, i) => (i === 0 ? lowerFirst(w) : upperFirst(w))).join('');
-  return safeStart(joined);
+  return memo(camelNames, name, () => safeStart(words(name).map((w, i) => (i === 0 ? lowerFirst(w) : upperFirst(w))).join('')));
 }
 
 /** `mpaa_rating` -> `MpaaRating`; `getUser` -> `GetUser`. */
 export function pascalCase(name: string): string {
-  return safeStart(words(name).map(upperFirst).join(''));
+  return memo(pascalNames, name, () => safeStart(words(name).map(upperFirst).join('')));
+}
+
+// The same column names come back in query after query; Unicode-aware splitting is not free.
+const camelNames = new Map<string, string>();
+const pascalNames = new Map<string, string>();
+
+function memo(cache: Map<string, string>, name: string, compute: () => string): string {
+  let result = cache.get(name);
+  if (result === undefined) {
+    result = compute();
+    cache.set(name, result);
+  }
+  return result;
 }
 
 function upperFirst(word: string): string {
