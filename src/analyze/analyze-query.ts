@@ -8,7 +8,7 @@ import type { DescribeResult } from '../schema/db-session.js';
 import type { AnalyzedColumn, AnalyzedParam, AnalyzedQuery } from './analyzed-query.js';
 import { as, type Node } from './ast.js';
 import { copyFromSql } from './copy-from.js';
-import { modifyScope, outputColumns, selectScope, type StatementScope } from './output-columns.js';
+import { modifyScope, outputColumns, selectScope, targetColumns, type StatementScope } from './output-columns.js';
 import { paramContexts } from './param-context.js';
 import { emptyScope, type AnalysisContext, type Column } from './scope.js';
 import { expandStars } from './star-expansion.js';
@@ -65,7 +65,9 @@ export function analyzeQuery(file: QueryFile, parsed: ParsedQuery, described: De
   };
 
   const fields = described.fields;
-  const inferred = outputColumns(parsed.statement, emptyScope, context);
+  // The scope of the statement's own target list serves both its columns and its stars.
+  const scope = source.command === 'copyfrom' ? undefined : statementScope(parsed.statement, context);
+  const inferred = scope ? targetColumns(scope, context) : outputColumns(parsed.statement, emptyScope, context);
   const known = inferred?.length === fields.length ? inferred : undefined;
   const columns: AnalyzedColumn[] = fields.map((field, i) => {
     const mark = /[!?]$/.exec(field.name)?.[0];
@@ -97,7 +99,6 @@ export function analyzeQuery(file: QueryFile, parsed: ParsedQuery, described: De
     if (typeof bulk !== 'string') return fail(originalOffset(parsed.edits, bulk.offset), bulk.error);
     sql = bulk;
   } else {
-    const scope = statementScope(parsed.statement, context);
     const edits = scope ? expandStars(parsed.text, scope, fields.map((f) => f.name)) : undefined;
     if (edits?.length) sql = applyEdits(parsed.text, edits);
   }

@@ -75,6 +75,10 @@ function withCtes(statement: Node, scope: Scope, context: AnalysisContext): Scop
 }
 
 function selectColumns(select: Node, outer: Scope, context: AnalysisContext): Column[] | undefined {
+  const values = select.valuesLists as Node[] | undefined;
+  const plain = (select.op ?? 'SETOP_NONE') === 'SETOP_NONE' && !values?.length;
+  // selectScope reads the WITH clause itself; the other shapes read it here.
+  if (plain) return targetColumns(selectScope(select, outer, context), context);
   const scope = withCtes(select, outer, context);
   switch (select.op as string | undefined) {
     case 'SETOP_UNION':
@@ -87,10 +91,7 @@ function selectColumns(select: Node, outer: Scope, context: AnalysisContext): Co
       return left;
     }
   }
-  const values = select.valuesLists as Node[] | undefined;
-  if (values?.length) return valuesColumns(values, scope, context);
-  const statementScope = selectScope(select, scope, context);
-  return targetColumns(statementScope, context);
+  return valuesColumns(values ?? [], scope, context);
 }
 
 /** Resolves the FROM clause and WHERE narrowing of a plain SELECT. */
