@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, testDatabaseUrl } from './support/database.js';
+import { smallProject, writeSmallProject } from './support/small-project.js';
 import { applyMigrations } from './support/golden.js';
 
 // `sqlgen generate --watch` as users run it: the built CLI in a child process, in a temporary
@@ -17,29 +18,7 @@ const cli = path.join(root, 'dist', 'cli', 'sqlgen.js');
 /** Shared with the other tests, so the embedded database starts from a cached snapshot. */
 const cacheDir = path.join(tmpdir(), 'sqlgen-test-cache');
 
-const migration = `CREATE TABLE users (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  email text NOT NULL,
-  display_name text
-);
-
-CREATE TABLE posts (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  author_id bigint NOT NULL REFERENCES users (id),
-  title text NOT NULL
-);
-`;
-
-const usersSql = `-- name: GetUser :one
-SELECT * FROM users WHERE id = @id;
-
--- name: ListUsers :many
-SELECT id, email FROM users ORDER BY id;
-`;
-
-const postsSql = `-- name: ListPosts :many
-SELECT id, title FROM posts WHERE author_id = @author_id;
-`;
+const { usersSql, postsSql } = smallProject;
 
 /** Builds dist/ when it is missing or older than the sources, so the child runs this code. */
 function ensureBuilt(): void {
@@ -59,12 +38,8 @@ function ensureBuilt(): void {
 
 function makeProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sqlgen-watch-'));
-  mkdirSync(path.join(dir, 'migrations'));
-  mkdirSync(path.join(dir, 'queries'));
   writeFileSync(path.join(dir, 'sqlgen.config.json'), JSON.stringify({ migrations: 'migrations', queries: ['queries/**/*.sql'], out: 'generated' }, null, 2));
-  writeFileSync(path.join(dir, 'migrations', '001_init.sql'), migration);
-  writeFileSync(path.join(dir, 'queries', 'users.sql'), usersSql);
-  writeFileSync(path.join(dir, 'queries', 'posts.sql'), postsSql);
+  writeSmallProject(dir);
   return dir;
 }
 
