@@ -17,11 +17,10 @@ export interface WatchOptions extends RunOptions {
 
 /**
  * Quiet time that turns a burst of writes (save all, a branch switch) into one regeneration.
- * It is a large part of the time from a save to the module on disk, so it is short: editors
- * write a file in one burst, and a save that lands after the run read the file is caught by
- * the file watcher's second look (a follow-up run, never a lost change).
+ * It is most of the time from a save to the module on disk; a save that lands after the run
+ * read the file is caught by the file watcher's second look.
  */
-const quietMs = 10;
+const quietMs = 25;
 const maxWaitMs = 250;
 /** A second Ctrl-C this long after the first stops without waiting for the database to close. */
 const forceAfterMs = 1_000;
