@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { loadModule } from 'libpg-query';
 import path from 'node:path';
 import { analyzeQuery, newRunContext } from './analyze/analyze-query.js';
 import type { AnalyzedFile, AnalyzedQuery } from './analyze/analyzed-query.js';
@@ -77,6 +78,8 @@ export async function readQueryFile(file: string, config: Config, cwd: string): 
 
 /** Parses, describes and analyses the queries of some files against an open schema. */
 export async function analyzeFiles(files: readonly QueryFile[], schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
+  // The parser is WebAssembly that loads asynchronously; its synchronous calls fail until then.
+  await loadModule();
   const diagnostics: Diagnostic[] = [];
   const parsed = files.map((file) => {
     const result = parseQueries(file);
