@@ -76,8 +76,14 @@ export async function readQueryFile(file: string, config: Config, cwd: string): 
   };
 }
 
-/** Parses, describes and analyses the queries of some files against an open schema. */
-export async function analyzeFiles(files: readonly QueryFile[], schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
+/** Query files parsed (no database needed yet), with the problems found. */
+export interface ParsedFiles {
+  readonly files: readonly { readonly file: QueryFile; readonly queries: readonly ParsedQuery[] }[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Rewrites parameters and parses every query with PostgreSQL's parser. */
+export async function parseFiles(files: readonly QueryFile[]): Promise<ParsedFiles> {
   // The parser is WebAssembly that loads asynchronously; its synchronous calls fail until then.
   await loadModule();
   const diagnostics: Diagnostic[] = [];
@@ -86,11 +92,17 @@ export async function analyzeFiles(files: readonly QueryFile[], schema: Schema):
     diagnostics.push(...result.diagnostics);
     return { file, queries: result.queries };
   });
-  const all: ParsedQuery[] = parsed.flatMap((p) => p.queries);
+  return { files: parsed, diagnostics };
+}
+
+/** Describes parsed queries on an open schema and analyses them. */
+export async function analyzeParsed(parsed: ParsedFiles, schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const all: ParsedQuery[] = parsed.files.flatMap((p) => p.queries);
   const described = await schema.session.describe(all.map((q) => q.text));
   const run = newRunContext(schema.catalog);
   let index = 0;
-  const analyzed = parsed.map(({ file, queries }) => {
+  const analyzed = parsed.files.map(({ file, queries }) => {
     const done: AnalyzedQuery[] = [];
     for (const query of queries) {
       const result = analyzeQuery(file, query, described[index++]!, run);
@@ -100,6 +112,11 @@ export async function analyzeFiles(files: readonly QueryFile[], schema: Schema):
     return { path: file.path, displayPath: file.displayPath, moduleName: file.moduleName, queries: done };
   });
   return { files: analyzed, diagnostics };
+}
+
+/** Parses, describes and analyses the queries of some files against an open schema. */
+export async function analyzeFiles(files: readonly QueryFile[], schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
+  return analyzeParsed(await parseFiles(files), schema);
 }
 
 /**
@@ -115,11 +132,13 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
     const paths = await findQueryFiles(config);
     const read = await Promise.all(paths.map((file) => readQueryFile(file, config, options.cwd)));
     const diagnostics: Diagnostic[] = read.flatMap((r) => r.diagnostics);
+    // Parsing needs no database: it runs while the connection is being made.
+    const parsed = await parseFiles(read.map((r) => r.file));
     schema = await schemaPromise.catch((error: unknown) => {
       if (error instanceof SqlgenFailure && error.exitCode === 1) throw new SqlgenFailure([...error.diagnostics, ...diagnostics], 1);
       throw error;
     });
-    const result = await analyzeFiles(read.map((r) => r.file), schema);
+    const result = await analyzeParsed(parsed, schema);
     diagnostics.push(...result.diagnostics);
     if (diagnostics.some((d) => d.severity === 'error')) throw new SqlgenFailure(diagnostics, 1);
     checkModuleNames(result.files);

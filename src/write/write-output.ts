@@ -28,20 +28,18 @@ export async function writeOutput(out: string, files: readonly OutputFile[], opt
   }
 
   const changed = files.filter((file) => existing.generated.get(file.path) !== file.contents);
-  const staged: { partial: string; target: string }[] = [];
+  const staged = changed.map((file) => {
+    const target = path.join(out, ...file.path.split('/'));
+    return { file, target, partial: `${target}.sqlgen-${process.pid}.tmp` };
+  });
   try {
-    for (const file of changed) {
-      const target = path.join(out, ...file.path.split('/'));
-      const partial = `${target}.sqlgen-${process.pid}.tmp`;
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(partial, file.contents);
-      staged.push({ partial, target });
-    }
+    await Promise.all([...new Set(staged.map(({ target }) => path.dirname(target)))].map((dir) => mkdir(dir, { recursive: true })));
+    await Promise.all(staged.map(({ file, partial }) => writeFile(partial, file.contents)));
   } catch (error) {
     await Promise.all(staged.map(({ partial }) => rm(partial, { force: true })));
     throw error;
   }
-  for (const { partial, target } of staged) await rename(partial, target);
+  await Promise.all(staged.map(({ partial, target }) => rename(partial, target)));
 
   const produced = new Set(files.map((file) => file.path));
   const removed = options.prune === false ? [] : [...existing.generated.keys()].filter((file) => !produced.has(file)).sort();
