@@ -1,4 +1,4 @@
-import type { Catalog, PgType } from '../schema/catalog.js';
+import { baseTypeOf, type Catalog, type PgType } from '../schema/catalog.js';
 import { as, type Node } from './ast.js';
 import { sqlTokens } from '../parse/sql-tokens.js';
 import { quoteIdentifier } from './star-expansion.js';
@@ -67,8 +67,7 @@ export function copyFromSql(text: string, statement: Node, paramTypes: readonly 
  * those types go in as text literals and are cast back.
  */
 function travelsAsText(catalog: Catalog, type: PgType): boolean {
-  let base: PgType | undefined = type;
-  for (let depth = 0; base?.kind === 'd' && depth < 8; depth++) base = catalog.types.get(base.baseType);
+  const base = baseTypeOf(catalog, type.oid);
   return base?.category === 'A' || base?.kind === 'c';
 }
 

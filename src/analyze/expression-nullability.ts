@@ -1,3 +1,4 @@
+import { baseTypeOf } from '../schema/catalog.js';
 import { as, kindOf, stringsOf, unwrapCast, type Node } from './ast.js';
 import { outputColumns } from './output-columns.js';
 import { resolveColumn, type AnalysisContext, type Scope } from './scope.js';
@@ -194,8 +195,7 @@ function knownNotRange(node: Node | undefined, context: ExpressionContext): bool
   }
   if (as(inner, 'A_Const')) return true;
   if (oid === undefined) return false;
-  let type = context.analysis.catalog.types.get(oid);
-  for (let depth = 0; type?.kind === 'd' && depth < 8; depth++) type = context.analysis.catalog.types.get(type.baseType);
+  const type = baseTypeOf(context.analysis.catalog, oid);
   return Boolean(type && type.kind !== 'r' && type.kind !== 'm');
 }
 

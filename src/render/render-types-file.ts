@@ -38,7 +38,7 @@ export function renderSharedTypes(
       }
       return {
         key: propertyKey(fieldName(attribute.name)),
-        type: storedNullable(catalog, table, attribute) ? `${mapped.text} | null` : mapped.text,
+        type: storedNullable(catalog, attribute) ? `${mapped.text} | null` : mapped.text,
         doc: attributeComment(attribute.comment),
       };
     }),

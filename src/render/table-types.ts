@@ -33,7 +33,7 @@ export function tableTypeNames(catalog: Catalog, taken: ReadonlySet<string>): Re
 }
 
 /** Whether a column of `relation` can be NULL as its table stores it. */
-export function storedNullable(catalog: Catalog, relation: PgRelation, attribute: PgRelation['attributes'][number]): boolean {
+export function storedNullable(catalog: Catalog, attribute: PgRelation['attributes'][number]): boolean {
   return !attribute.notNull && !catalog.types.get(attribute.type)?.notNull;
 }
 
@@ -49,7 +49,7 @@ export function tableOfRow(query: AnalyzedQuery, catalog: Catalog): PgRelation |
   const whole = relation.attributes.every((attribute, i) => {
     const column = query.columns[i]!;
     return column.relation === relation.oid && column.attribute === attribute.number && column.name === attribute.name
-      && column.nullable === storedNullable(catalog, relation, attribute);
+      && column.nullable === storedNullable(catalog, attribute);
   });
   return whole ? relation : undefined;
 }
