@@ -28,10 +28,12 @@ const attributesSql = `
 SELECT a.attrelid::int AS relation, a.attnum::int AS number, a.attname AS name, a.atttypid::int AS type,
        a.attnotnull AS not_null, a.atthasdef AS has_default,
        (a.attidentity <> '' OR a.attgenerated <> '') AS generated,
-       col_description(a.attrelid, a.attnum) AS comment
+       d.description AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+-- A join, not col_description(): one call per attribute doubled the query's time.
+LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND n.nspname <> 'pg_toast'
 ORDER BY a.attrelid, a.attnum`;
