@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeCacheFile } from '../cache/cache-file.js';
 import type { Catalog, PgRelation, PgType } from './catalog.js';
 import type { DbSession, DescribeResult } from './db-session.js';
 import type { Migration } from './migration.js';
@@ -95,23 +96,5 @@ async function writeCache(file: string, catalog: Catalog, described: ReadonlyMap
     catalog: { types: [...catalog.types.values()], relations: [...catalog.relations.values()], searchPath: [...catalog.searchPath] },
     described: Object.fromEntries(described),
   };
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, JSON.stringify(contents));
-    await rename(partial, file);
-    await prune(path.dirname(file));
-  } catch {
-    // Only a cache: a read-only or full disk must not fail the run.
-  }
-}
-
-async function prune(dir: string): Promise<void> {
-  const files = await Promise.all(
-    (await readdir(dir))
-      .filter((name) => /^describe-[0-9a-f]+\.json$/.test(name))
-      .map(async (name) => ({ name, time: (await stat(path.join(dir, name))).mtimeMs })),
-  );
-  files.sort((a, b) => b.time - a.time);
-  for (const old of files.slice(keptFiles)) await rm(path.join(dir, old.name), { force: true });
+  await writeCacheFile(file, JSON.stringify(contents), /^describe-[0-9a-f]+\.json$/, keptFiles);
 }

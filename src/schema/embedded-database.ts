@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { PGlite, type Extension } from '@electric-sql/pglite';
 import { parse as parseMessages, serialize } from 'pg-protocol';
+import { writeCacheFile } from '../cache/cache-file.js';
 import { lineColumnAt, SqlgenFailure, type Diagnostic } from '../diagnostics.js';
 import { collectDescribeResults, type BackendMessage, type DbSession, type DescribeResult } from './db-session.js';
 import type { Migration } from './migration.js';
@@ -143,25 +144,8 @@ function snapshotKey(migrations: readonly Migration[], extensions: readonly stri
 async function saveSnapshot(db: PGlite, file: string): Promise<void> {
   try {
     const dump = await db.dumpDataDir('gzip');
-    await mkdir(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
-    await pruneSnapshots(path.dirname(file));
+    await writeCacheFile(file, new Uint8Array(await dump.arrayBuffer()), /^pglite-[0-9a-f]+\.tar\.gz$/, keptSnapshots);
   } catch {
-    // The cache only saves time; a read-only or full disk must not fail the run.
-  }
-}
-
-async function pruneSnapshots(dir: string): Promise<void> {
-  const entries = await readdir(dir);
-  const snapshots = await Promise.all(
-    entries
-      .filter((name) => /^pglite-[0-9a-f]+\.tar\.gz$/.test(name))
-      .map(async (name) => ({ name, time: (await stat(path.join(dir, name))).mtimeMs })),
-  );
-  snapshots.sort((a, b) => b.time - a.time);
-  for (const old of snapshots.slice(keptSnapshots)) {
-    await rm(path.join(dir, old.name), { force: true });
+    // The cache only saves time: a snapshot that cannot be taken must not fail the run.
   }
 }
