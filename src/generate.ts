@@ -1,19 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalyzedFile, AnalyzedQuery } from './analyze/analyzed-query.js';
+import { analyzeWithCache, inFileOrder, parseUnseen } from './cache/cached-analysis.js';
 import { renderWithCache } from './cache/cached-render.js';
-import { catalogFingerprint } from './cache/catalog-fingerprint.js';
-import { openRunCache, type CachedAnalysis, type RunCache } from './cache/run-cache.js';
+import { openRunCache } from './cache/run-cache.js';
 import type { Config } from './config/config.js';
 import { findQueryFiles } from './config/query-globs.js';
 import { SqlgenFailure, type Diagnostic } from './diagnostics.js';
 import { moduleNameFor } from './parse/module-name.js';
+import { startHelper, type HelperThread } from './parallel/helper-thread.js';
+import { parseFiles, type ParsedFiles } from './parse/parse-files.js';
 import type { ParsedQuery } from './parse/parse-query.js';
-import type { QueryFile, QuerySource } from './parse/query-source.js';
+import type { QueryFile } from './parse/query-source.js';
 import { splitQueryFile } from './parse/split-query-file.js';
 import type { OutputFile } from './render/output-file.js';
 import type { Catalog } from './schema/catalog.js';
-import type { DbSession, DescribeResult } from './schema/db-session.js';
+import type { DbSession } from './schema/db-session.js';
 import { readCatalog } from './schema/read-catalog.js';
 import { readMigrations } from './schema/read-migrations.js';
 import { defaultCacheDir } from './cache/cache-dir.js';
@@ -77,26 +79,7 @@ export async function readQueryFile(file: string, config: Config, cwd: string): 
   };
 }
 
-/** Query files parsed (no database needed yet), with the problems found. */
-export interface ParsedFiles {
-  readonly files: readonly { readonly file: QueryFile; readonly queries: readonly ParsedQuery[] }[];
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-/** Rewrites parameters and parses every query with PostgreSQL's parser. */
-export async function parseFiles(files: readonly QueryFile[]): Promise<ParsedFiles> {
-  // The parser is WebAssembly that loads asynchronously; its synchronous calls fail until then.
-  // It is imported here, not above, so that a run served from the cache never loads it.
-  const [{ loadModule }, { parseQueries }] = await Promise.all([import('libpg-query'), import('./parse/parse-query.js')]);
-  await loadModule();
-  const diagnostics: Diagnostic[] = [];
-  const parsed = files.map((file) => {
-    const result = parseQueries(file);
-    diagnostics.push(...result.diagnostics);
-    return { file, queries: result.queries };
-  });
-  return { files: parsed, diagnostics };
-}
+export { parseFiles, type ParsedFiles };
 
 /** Describes parsed queries on an open schema and analyses them. */
 export async function analyzeParsed(parsed: ParsedFiles, schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
@@ -136,6 +119,7 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
   const schemaPromise = openSchema(config, options);
   schemaPromise.catch(() => undefined);
   let schema: Schema | undefined;
+  let helper: HelperThread | undefined;
   try {
     const cachePromise = defaultCacheDir(config.rootDir, options.env).then((dir) => openRunCache(dir, config.configPath));
     const paths = await findQueryFiles(config);
@@ -143,21 +127,24 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
     const diagnostics: Diagnostic[] = read.flatMap((r) => r.diagnostics);
     const files = read.map((r) => r.file);
     const cache = await cachePromise;
-    // Parsing needs no database: what the cache has not seen is parsed while connecting.
-    const parsed = await parseUnseen(files, cache);
-    diagnostics.push(...parsed.diagnostics);
+    // Parsing needs no database: what the cache has not seen is parsed while connecting, with
+    // a second thread taking half of the files that are new as a whole.
+    helper = startHelper(files.filter((file) => file.queries.every((source) => !cache.analysis(source))), options.env);
+    const parsed = await parseUnseen(helper ? files.filter((file) => !helper!.files.has(file)) : files, cache);
+    const helped = helper && (await helper.parsed);
+    diagnostics.push(...inFileOrder(files, [...parsed.diagnostics, ...(helped?.diagnostics ?? [])]));
     schema = await schemaPromise.catch((error: unknown) => {
       if (error instanceof SqlgenFailure && error.exitCode === 1) throw new SqlgenFailure([...error.diagnostics, ...diagnostics], 1);
       throw error;
     });
-    const result = await analyzeWithCache(files, parsed.queries, schema, cache);
+    const result = await analyzeWithCache(files, parsed.queries, schema, cache, config, helper && helped && { thread: helper, texts: helped.texts });
     diagnostics.push(...result.diagnostics);
     if (diagnostics.some((d) => d.severity === 'error')) {
       await cache.save();
       throw new SqlgenFailure(diagnostics, 1);
     }
     checkModuleNames(result.files);
-    const rendered = await renderWithCache(result.files, schema.catalog, config, cache);
+    const rendered = await renderWithCache(result.files, schema.catalog, config, cache, result.rendered);
     await cache.save();
     return {
       files: rendered.files,
@@ -166,91 +153,10 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
       fileCount: result.files.length,
     };
   } finally {
+    helper?.stop();
     const opened = schema ?? (await schemaPromise.catch(() => undefined));
     await opened?.session.close();
   }
-}
-
-/** Parses the queries that have no cached analysis; a first run parses them all. */
-async function parseUnseen(files: readonly QueryFile[], cache: RunCache): Promise<{ queries: Map<QuerySource, ParsedQuery>; diagnostics: readonly Diagnostic[] }> {
-  const unseen = files
-    .map((file) => ({ ...file, queries: file.queries.filter((source) => !cache.analysis(source)) }))
-    .filter((file) => file.queries.length);
-  const queries = new Map<QuerySource, ParsedQuery>();
-  if (!unseen.length) return { queries, diagnostics: [] };
-  const parsed = await parseFiles(unseen);
-  for (const file of parsed.files) for (const query of file.queries) queries.set(query.source, query);
-  return { queries, diagnostics: parsed.diagnostics };
-}
-
-/**
- * Describes every query that parsed (or parsed in an earlier run) and analyses it, reusing
- * the cached analysis when the catalog and the description are the ones it was made from.
- */
-async function analyzeWithCache(
-  files: readonly QueryFile[],
-  parsed: ReadonlyMap<QuerySource, ParsedQuery>,
-  schema: Schema,
-  cache: RunCache,
-): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
-  const catalog = catalogFingerprint(schema.catalog);
-  // A query with neither a parse nor a cached analysis failed to parse: reported already.
-  const slots = files.flatMap((file) =>
-    file.queries.flatMap((source) => {
-      const fresh = parsed.get(source);
-      const cached = fresh ? undefined : cache.analysis(source);
-      return fresh || cached ? [{ file, source, fresh, cached, text: (fresh?.text ?? cached?.text)! }] : [];
-    }),
-  );
-  const described = await schema.session.describe(slots.map((slot) => slot.text));
-
-  const diagnostics: Diagnostic[] = [];
-  const done = new Map<QuerySource, AnalyzedQuery>();
-  let analyzer: Analyzer | undefined;
-  for (const [i, slot] of slots.entries()) {
-    const description = described[i]!;
-    const json = JSON.stringify(description);
-    const { cached } = slot;
-    if (cached && cached.catalog === catalog && cached.described === json) {
-      cache.keepAnalysis(slot.source, cached);
-      done.set(slot.source, cached.query);
-      continue;
-    }
-    analyzer ??= await newAnalyzer(schema.catalog);
-    const result = await analyzer(slot.file, slot.fresh, slot.source, description);
-    if ('query' in result) {
-      const analysis: CachedAnalysis = { text: slot.text, catalog, described: json, query: result.query };
-      cache.keepAnalysis(slot.source, analysis);
-      done.set(slot.source, result.query);
-    } else {
-      diagnostics.push(...result.diagnostics);
-    }
-  }
-  const analyzed = files.map((file) => ({
-    path: file.path,
-    displayPath: file.displayPath,
-    moduleName: file.moduleName,
-    queries: file.queries.flatMap((source) => done.get(source) ?? []),
-  }));
-  return { files: analyzed, diagnostics };
-}
-
-type Analyzer = (
-  file: QueryFile,
-  parsed: ParsedQuery | undefined,
-  source: QuerySource,
-  described: DescribeResult,
-) => Promise<{ readonly query: AnalyzedQuery } | { readonly diagnostics: readonly Diagnostic[] }>;
-
-/** Analyses one query, parsing it first when only its cached analysis was at hand. */
-async function newAnalyzer(catalog: Catalog): Promise<Analyzer> {
-  const { analyzeQuery, newRunContext } = await import('./analyze/analyze-query.js');
-  const run = newRunContext(catalog);
-  return async (file, parsed, source, described) => {
-    // A cached query parsed before, and parsing depends on its text alone: it parses again.
-    const query = parsed ?? (await parseFiles([{ ...file, queries: [source] }])).files[0]!.queries[0]!;
-    return analyzeQuery(file, query, described, run);
-  };
 }
 
 /** Two query files must not produce the same module, nor a module that shadows a generated file. */
