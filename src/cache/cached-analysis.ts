@@ -9,7 +9,7 @@ import type { RenderedPart } from '../render/assemble-output.js';
 import type { Catalog } from '../schema/catalog.js';
 import type { DbSession, DescribeResult } from '../schema/db-session.js';
 import { catalogFingerprint } from './catalog-fingerprint.js';
-import type { CachedAnalysis, RunCache } from './run-cache.js';
+import { hashOf, type CachedAnalysis, type RunCache } from './run-cache.js';
 
 /** Parses the queries that have no cached analysis; a first run parses them all. */
 export async function parseUnseen(
@@ -73,9 +73,9 @@ export async function analyzeWithCache(
   let analyzer: Analyzer | undefined;
   for (const [i, slot] of slots.entries()) {
     const description = described[i]!;
-    const json = JSON.stringify(description);
+    const key = descriptionKey(description);
     const { cached } = slot;
-    if (cached && cached.catalog === catalog && cached.described === json) {
+    if (cached && cached.catalog === catalog && cached.described === key) {
       cache.keepAnalysis(slot.source, cached);
       done.set(slot.source, cached.query);
       continue;
@@ -83,7 +83,7 @@ export async function analyzeWithCache(
     analyzer ??= await newAnalyzer(database.catalog);
     const result = await analyzer(slot.file, slot.fresh, slot.source, description);
     if ('query' in result) {
-      cache.keepAnalysis(slot.source, { text: slot.text, catalog, described: json, query: result.query });
+      cache.keepAnalysis(slot.source, { text: slot.text, catalog, described: key, query: result.query });
       done.set(slot.source, result.query);
     } else {
       diagnostics.push(...result.diagnostics);
@@ -99,7 +99,7 @@ export async function analyzeWithCache(
         const query = result.queries[f]![q];
         const description = helperDescribed[f]![q];
         if (!query || !description) return;
-        const analysis: CachedAnalysis = { text: helper.texts[f]![q]!, catalog, described: JSON.stringify(description), query };
+        const analysis: CachedAnalysis = { text: helper.texts[f]![q]!, catalog, described: descriptionKey(description), query };
         cache.keepAnalysis(source, analysis);
         done.set(source, query);
       }),
@@ -117,6 +117,10 @@ export async function analyzeWithCache(
     queries: file.queries.flatMap((source) => done.get(source) ?? []),
   }));
   return { files: analyzed, diagnostics: inFileOrder(files, diagnostics), rendered };
+}
+
+function descriptionKey(description: DescribeResult): string {
+  return hashOf(JSON.stringify(description));
 }
 
 /** Sorts diagnostics by their file's place in `files`, keeping each file's own order. */
