@@ -2,6 +2,7 @@
 // points of the built package (dist/), the way the CLI chains them:
 //   node bootstrap -> imports -> config (ajv) -> find + read + split -> connect + catalog
 //   -> parse (libpg-query) -> describe (server) -> analyse -> render (handlebars) -> write
+// It bypasses the run cache and the helper thread: this is the work of a first run, on one thread.
 // The CLI overlaps "find + read" and the libpg-query start with the connection; here they run
 // one after the other so each has its own number.
 //
@@ -77,7 +78,7 @@ mark('analyse');
 if (failed) throw new Error(`${failed} queries did not analyse`);
 
 const rendered = render(files, schema.catalog, config);
-mark('render (handlebars compiles on first use)');
+mark('render (precompiled handlebars templates)');
 
 await rm(config.out, { recursive: true, force: true });
 last = performance.now();
