@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { defaultTypes, type Config } from '../src/config/config.js';
-import { collectChanges } from '../src/watch/change-set.js';
+import { collectChanges, settleChanges } from '../src/watch/change-set.js';
 import { coalesce } from '../src/watch/coalesce.js';
 import type { FileEvent } from '../src/watch/file-watcher.js';
 import { changedQueries, duration, writtenFiles } from '../src/watch/run-line.js';
@@ -76,15 +76,15 @@ describe('collectChanges', () => {
     expect(collectChanges([{ kind: 'query', event: 'unlink', path: at('queries', 'admin'), folder: true }]).folders).toEqual(new Map([[at('queries', 'admin'), 'unlink']]));
   });
 
-  test('a file is "rechecked" only when no real event saw it in the batch', () => {
-    const changes = collectChanges([
-      query('change', 'a.sql', { recheck: true }),
-      query('change', 'b.sql', { recheck: true }),
-      query('change', 'b.sql'),
-      { kind: 'config', event: 'change', path: at('sqlgen.config.json'), recheck: true },
+  test('settled against the file lists, a change to a file that left the list is its removal', () => {
+    const changes = collectChanges([query('change', 'gone.sql'), query('unlink', 'back.sql'), query('change', 'new.sql'), query('change', 'notes.sql')]);
+    const settled = settleChanges(changes, [at('queries', 'gone.sql'), at('queries', 'back.sql')], [at('queries', 'back.sql'), at('queries', 'new.sql')]);
+    expect([...settled.queries]).toEqual([
+      [at('queries', 'gone.sql'), 'unlink'],
+      [at('queries', 'back.sql'), 'change'],
+      [at('queries', 'new.sql'), 'add'],
+      [at('queries', 'notes.sql'), 'change'],
     ]);
-    expect([...changes.rechecked]).toEqual([at('queries', 'a.sql'), at('sqlgen.config.json')]);
-    expect(changes.config).toBe(true);
   });
 
   test('migrations are collected by path', () => {
@@ -123,18 +123,39 @@ describe('the one line per regeneration', () => {
 
 describe('coalesce', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-  test('items that arrive close together run as one batch', async () => {
+  test('the first item after a quiet spell runs at once, with what arrived in the same turn', async () => {
     const batches: number[][] = [];
-    const queue = coalesce<number>({ quietMs: 30, maxWaitMs: 1000 }, async (batch) => {
+    const queue = coalesce<number>({ quietMs: 1000, maxWaitMs: 5000 }, async (batch) => {
       batches.push(batch);
     });
     queue.push(1);
     queue.push(2);
+    await nextTurn();
+    expect(batches).toEqual([[1, 2]]);
+    await queue.stop();
+  });
+
+  test('items that follow it closely are a burst and run as one more batch once quiet', async () => {
+    const batches: number[][] = [];
+    // Wide margins: a loaded machine runs timers late.
+    const queue = coalesce<number>({ quietMs: 200, maxWaitMs: 2000 }, async (batch) => {
+      batches.push(batch);
+    });
+    queue.push(1);
+    await sleep(5);
+    queue.push(2);
     await sleep(5);
     queue.push(3);
-    await sleep(100);
-    expect(batches).toEqual([[1, 2, 3]]);
+    await sleep(20);
+    expect(batches).toEqual([[1]]);
+    await sleep(400);
+    expect(batches).toEqual([[1], [2, 3]]);
+    // Quiet again: the next item runs at once.
+    queue.push(4);
+    await nextTurn();
+    expect(batches).toEqual([[1], [2, 3], [4]]);
     await queue.stop();
   });
 
@@ -146,7 +167,7 @@ describe('coalesce', () => {
       overlapped ||= running > 0;
       running++;
       batches.push(batch);
-      await sleep(60);
+      await sleep(300);
       running--;
     });
     queue.push(1);
@@ -154,23 +175,24 @@ describe('coalesce', () => {
     queue.push(2);
     await sleep(10);
     queue.push(3);
-    await sleep(200);
+    await sleep(700);
     expect(batches).toEqual([[1], [2, 3]]);
     expect(overlapped).toBe(false);
     await queue.stop();
   });
 
-  test('a stream that never pauses still runs after maxWaitMs', async () => {
+  test('a burst that never pauses still runs after maxWaitMs', async () => {
     const batches: number[][] = [];
     const queue = coalesce<number>({ quietMs: 30, maxWaitMs: 60 }, async (batch) => {
       batches.push(batch);
     });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 15; i++) {
       queue.push(i);
       await sleep(10);
     }
-    expect(batches.length).toBeGreaterThanOrEqual(1);
-    expect(batches[0]!.length).toBeLessThan(12);
+    expect(batches[0]).toEqual([0]);
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches[1]!.length).toBeLessThan(14);
     await queue.stop();
   });
 

@@ -11,11 +11,6 @@ export interface ChangeSet {
   /** Migration files that changed. */
   readonly migrations: ReadonlySet<string>;
   readonly config: boolean;
-  /**
-   * Files seen only by the watcher's second look: they may hold nothing new. (A query file's
-   * text is compared with the cache anyway; this is for the migrations and the config.)
-   */
-  readonly rechecked: ReadonlySet<string>;
 }
 
 /**
@@ -25,22 +20,15 @@ export interface ChangeSet {
  *
  * @example
  * collectChanges([{ kind: 'query', event: 'change', path: '/app/queries/users.sql' }])
- * // { queries: Map { '/app/queries/users.sql' => 'change' }, rescan: false, folders: Map {}, migrations: Set {}, config: false, rechecked: Set {} }
+ * // { queries: Map { '/app/queries/users.sql' => 'change' }, rescan: false, folders: Map {}, migrations: Set {}, config: false }
  */
 export function collectChanges(events: readonly FileEvent[]): ChangeSet {
   const queries = new Map<string, FileEvent['event']>();
   const migrations = new Set<string>();
   const folders = new Map<string, 'add' | 'unlink'>();
-  const seen = new Set<string>();
-  const rechecked = new Set<string>();
   let rescan = false;
   let config = false;
   for (const event of events) {
-    if (event.recheck && !seen.has(event.path)) rechecked.add(event.path);
-    if (!event.recheck) {
-      seen.add(event.path);
-      rechecked.delete(event.path);
-    }
     if (event.kind === 'migration') migrations.add(event.path);
     else if (event.kind === 'config') config = true;
     else if (event.folder) {
@@ -55,5 +43,25 @@ export function collectChanges(events: readonly FileEvent[]): ChangeSet {
       queries.set(event.path, back ? 'change' : stillNew ? 'add' : event.event);
     }
   }
-  return { queries, rescan, folders, migrations, config, rechecked };
+  return { queries, rescan, folders, migrations, config };
+}
+
+/**
+ * `changes` with each query file's event told by the file lists before and after the run
+ * rather than by the order its events came in: a file that left the list was removed, one that
+ * joined it is new, one in both was changed (an echo of its creation can come after it was
+ * deleted again). Files in neither list keep their event.
+ *
+ * @example
+ * settleChanges(collectChanges([{ kind: 'query', event: 'change', path: '/app/queries/x.sql' }]), ['/app/queries/x.sql'], [])
+ * // queries: Map { '/app/queries/x.sql' => 'unlink' }
+ */
+export function settleChanges(changes: ChangeSet, before: readonly string[], after: readonly string[]): ChangeSet {
+  const was = new Set(before);
+  const is = new Set(after);
+  const queries = new Map<string, FileEvent['event']>();
+  for (const [path, event] of changes.queries) {
+    queries.set(path, was.has(path) ? (is.has(path) ? 'change' : 'unlink') : is.has(path) ? 'add' : event);
+  }
+  return { ...changes, queries };
 }

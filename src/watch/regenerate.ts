@@ -4,12 +4,15 @@ import { findQueryFiles } from '../config/query-globs.js';
 import { formatDiagnostic, redactSecrets, SqlgenFailure, type Diagnostic } from '../diagnostics.js';
 import { checkModuleNames, type Schema } from '../generate.js';
 import { reportDiagnostics, type Reporter } from '../commands/reporter.js';
-import { writeOutput, type WriteResult } from '../write/write-output.js';
-import type { ChangeSet } from './change-set.js';
+import type { OutputFile } from '../render/output-file.js';
+import type { WriteResult } from '../write/write-output.js';
+import { settleChanges, type ChangeSet } from './change-set.js';
 import { analyzeInto, collectAnalyses, type AnalysisCache } from './file-analyses.js';
+import { restoreOutput, writeSince, type WrittenFiles } from './watch-output.js';
 import { newRenderCache, renderCached, type RenderCache } from './render-cache.js';
 import { changedQueries, counts, duration, shown, writtenFiles } from './run-line.js';
 import { migrationsFingerprint, type SchemaHolder } from './schema-holder.js';
+import { noTrace, type RunTrace } from './run-trace.js';
 
 /** What a watcher remembers between regenerations. */
 export interface WatchState {
@@ -18,6 +21,8 @@ export interface WatchState {
   paths: readonly string[];
   readonly cache: AnalysisCache;
   rendered: RenderCache;
+  /** What the last write left in `out`; a save compares its modules with this, not with the disk. */
+  written: WrittenFiles | undefined;
   /** Warnings already printed, so a save does not repeat them. */
   warnings: Set<string>;
   /** Why there is no schema to analyse against (the migrations have errors), if so. */
@@ -34,6 +39,7 @@ export function newWatchState(config: Config): WatchState {
     paths: [],
     cache: new Map(),
     rendered: newRenderCache(),
+    written: undefined,
     warnings: new Set(),
     schemaProblem: undefined,
     migrations: undefined,
@@ -60,31 +66,38 @@ export interface Regenerator {
   /** The first full run. Resolves to an exit code when watching cannot start (the server is unreachable). */
   initial(): Promise<number | undefined>;
   /** Brings `out` up to date with one batch of changes and prints one line. Never throws. */
-  apply(changes: ChangeSet): Promise<void>;
+  apply(changes: ChangeSet, trace?: RunTrace): Promise<void>;
 }
 
 /**
  * The watcher's runs. A saved query file is read and described alone, against the open
- * schema; then every module is rendered (cheap) and `writeOutput` writes only the files
- * whose text changed. A migration or config change rebuilds the schema and everything.
- * A run with errors prints them and writes nothing.
+ * schema; then every module is rendered from the cache and only the files whose text differs
+ * from what the last run wrote are written. After the line, the rest of `out` is compared with
+ * the disk, so a generated file that was edited or removed meanwhile is put back. A
+ * migration or config change rebuilds the schema and everything. A run with errors prints
+ * them and writes nothing.
  */
 export function createRegenerator(state: WatchState, context: RegenerateContext): Regenerator {
   const { cwd, reporter, holder } = context;
   const out = (): string => `${shown(cwd, state.config.out)}/`;
 
   /** Renders the modules from the cache and writes what changed; throws the problems of any file. */
-  const emit = async (schema: Schema): Promise<WriteResult & { queryCount: number; fileCount: number }> => {
+  const emit = async (schema: Schema, trace: RunTrace = noTrace): Promise<Emitted> => {
     const { files, diagnostics } = collectAnalyses(state.cache, state.paths);
     if (diagnostics.some((d) => d.severity === 'error')) throw new SqlgenFailure(diagnostics, 1);
     checkModuleNames([...files.values()]);
     const rendered = renderCached(state.rendered, files, schema.catalog, state.config);
-    const result = await writeOutput(state.config.out, rendered.files);
+    trace.mark('rendered');
+    const { result, written, partial } = await writeSince(state.config.out, rendered.files, state.written);
+    state.written = written;
+    trace.mark('written');
     const fresh = [...diagnostics, ...rendered.warnings].filter((w) => !state.warnings.has(formatDiagnostic(w)));
     reportDiagnostics(reporter, fresh);
     for (const warning of fresh) state.warnings.add(formatDiagnostic(warning));
-    return { ...result, queryCount: [...files.values()].reduce((n, f) => n + f.queries.length, 0), fileCount: files.size };
+    const queryCount = [...files.values()].reduce((n, f) => n + f.queries.length, 0);
+    return { ...result, queryCount, fileCount: files.size, files: rendered.files, partial };
   };
+
 
   /** Analyses `paths` again; returns those whose text had not changed (nothing to do for them). */
   const analyze = async (paths: readonly string[], schema: Schema): Promise<ReadonlySet<string>> => {
@@ -114,6 +127,7 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
     state.paths = paths;
     state.cache.clear();
     state.rendered = newRenderCache();
+    state.written = undefined;
     state.warnings = new Set();
     await analyze(paths, opened);
     state.analysed = true;
@@ -122,7 +136,7 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
     reporter.out(reason ? `${reason}: ${line}` : line);
   };
 
-  const incremental = async (changes: ChangeSet, schema: Schema, started: number): Promise<void> => {
+  const incremental = async (changes: ChangeSet, schema: Schema, started: number, trace: RunTrace): Promise<void> => {
     // A change to a file not in the list (it appeared between a glob and its event) lists it.
     const before = state.paths;
     if (changes.rescan || [...changes.queries.keys()].some((p) => !state.paths.includes(p))) {
@@ -137,14 +151,19 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
     }
     const stale = state.paths.filter((p) => changes.queries.has(p) || !state.cache.has(p));
     const same = await analyze(stale, schema);
+    trace.mark('analysed');
     // Nothing happened when the list is as it was and every event is an echo: a file whose
-    // text the last run read already (an editor's second write, the watcher's second look), a
-    // file that is no query file, a folder.
+    // text the last run read already (an editor's second write, the second event of one
+    // write), a file that is no query file, a folder.
     const echo = (path: string): boolean => same.has(path) || (!before.includes(path) && !state.paths.includes(path));
     if (sameList(before, state.paths) && [...changes.queries.keys()].every(echo)) return;
-    const result = await emit(schema);
-    const what = changedQueries(changes, cwd, (p) => !echo(p));
+    const result = await emit(schema, trace);
+    const what = changedQueries(settleChanges(changes, before, state.paths), cwd, (p) => !echo(p));
     reporter.out(`${what} -> ${writtenFiles(result, state.config.out, cwd)} (${duration(performance.now() - started)})`);
+    // After the line, so that it costs the save no time.
+    if (result.partial) await restoreOutput(state.config.out, result.files, reporter, cwd);
+    trace.mark('restored');
+    trace.print(reporter);
   };
 
   const lostConnection = async (error: unknown): Promise<boolean> => {
@@ -187,18 +206,32 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
   };
 
   /**
-   * Loads the changed config. A broken one is reported and the previous one kept; a second
-   * look that finds the config as it was is no change.
+   * Whether the migrations differ from those the last full run read: the second event of one
+   * save, or a save with no edit, is no change. Migrations that cannot be read are news.
    */
-  const reloadConfig = async (rechecked: boolean): Promise<boolean> => {
+  const migrationsNews = async (): Promise<boolean> => {
+    const now = await migrationsFingerprint(state.config).catch(() => undefined);
+    return now === undefined || now !== state.migrations;
+  };
+
+  /** The last config file read was broken: the next good one is news even if it is the one in use. */
+  let configBroken = false;
+
+  /**
+   * Loads the changed config. A broken one is reported and the previous one kept; one that
+   * reads as the config in use is no change (an editor's second write, a save with no edit).
+   */
+  const reloadConfig = async (): Promise<boolean> => {
     let reloaded: Config;
     try {
       reloaded = await context.reload();
     } catch (error) {
+      configBroken = true;
       reportFailure(reporter, error, `${shown(cwd, state.config.configPath)}: still using the previous config`);
       return false;
     }
-    if (rechecked && JSON.stringify(reloaded) === JSON.stringify(state.config)) return false;
+    if (!configBroken && JSON.stringify(reloaded) === JSON.stringify(state.config)) return false;
+    configBroken = false;
     await context.retarget(reloaded);
     state.config = reloaded;
     return true;
@@ -220,13 +253,11 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
       return undefined;
     },
 
-    async apply(changes) {
+    async apply(changes, trace = noTrace) {
       const started = performance.now();
-      let configChanged = changes.config && (await reloadConfig(changes.rechecked.has(state.config.configPath)));
-      let migrationsChanged = changes.migrations.size > 0;
-      if (migrationsChanged && [...changes.migrations].every((p) => changes.rechecked.has(p))) {
-        migrationsChanged = (await migrationsFingerprint(state.config).catch(() => undefined)) !== state.migrations;
-      }
+      trace.mark('start');
+      const configChanged = changes.config && (await reloadConfig());
+      const migrationsChanged = !configChanged && changes.migrations.size > 0 && (await migrationsNews());
       const queriesChanged = changes.queries.size > 0 || changes.rescan;
       if (!configChanged && !migrationsChanged && !queriesChanged) return;
 
@@ -238,11 +269,20 @@ export function createRegenerator(state: WatchState, context: RegenerateContext)
         return;
       }
       const schema = holder.current;
-      if (schema && state.analysed) return attempt(what, started, () => incremental(changes, schema, started));
+      if (schema && state.analysed) return attempt(what, started, () => incremental(changes, schema, started, trace));
       // The last full run did not get as far as analysing (no server, a bad glob): run it again.
       return attempt(what, started, () => full(undefined, started));
     },
   };
+}
+
+/** What one write of every module did. */
+interface Emitted extends WriteResult {
+  readonly queryCount: number;
+  readonly fileCount: number;
+  readonly files: readonly OutputFile[];
+  /** Only the files that changed were compared with the disk (see `writeSince`). */
+  readonly partial: boolean;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -7,6 +7,7 @@ import { coalesce } from './coalesce.js';
 import { startFileWatcher, type FileEvent, type FileWatcher } from './file-watcher.js';
 import { createRegenerator, newWatchState } from './regenerate.js';
 import { shown } from './run-line.js';
+import { runTrace } from './run-trace.js';
 import { schemaHolder } from './schema-holder.js';
 import { watchTargets } from './watch-targets.js';
 
@@ -16,9 +17,10 @@ export interface WatchOptions extends RunOptions {
 }
 
 /**
- * Quiet time that turns a burst of writes (save all, a branch switch) into one regeneration.
- * It is most of the time from a save to the module on disk; a save that lands after the run
- * read the file is caught by the file watcher's second look.
+ * A save is regenerated at once; the writes that follow it within this time (the rest of a
+ * save all, a branch switch, an editor's second write) wait until they stop and run as one
+ * more regeneration. A write that lands after a run read the file has its own event, so it
+ * is never lost, only regenerated once more.
  */
 const quietMs = 25;
 const maxWaitMs = 250;
@@ -49,7 +51,7 @@ export async function watchCommand(config: Config, options: WatchOptions, report
   const holder = schemaHolder(options);
   const state = newWatchState(config);
   const queue = coalesce<FileEvent>({ quietMs, maxWaitMs, paused: true }, (events) =>
-    regenerator.apply(collectChanges(events)).catch((error: unknown) => {
+    regenerator.apply(collectChanges(events), runTrace(options.env, events[0]?.at)).catch((error: unknown) => {
       reporter.err(`sqlgen: internal error: ${redactSecrets(error instanceof Error ? error.stack ?? error.message : String(error))}`);
     }));
   const onWatchError = (error: Error): void => reporter.err(`sqlgen: watching failed: ${error.message}`);

@@ -14,7 +14,7 @@ const cache = new Map<string, { readonly stamp: string; readonly contents: strin
 
 /**
  * A file's text, read again only when its size, mtime or inode changed since the last read:
- * watch mode compares the whole output folder on every save.
+ * watch mode compares the whole output folder after every save.
  */
 async function readCached(file: string): Promise<string> {
   const info = await stat(file);
@@ -26,10 +26,23 @@ async function readCached(file: string): Promise<string> {
   return contents;
 }
 
-/** Reads the `.ts` files below `out`; a missing folder is an empty one. */
-export async function readOutput(out: string): Promise<ExistingOutput> {
+/**
+ * Reads the `.ts` files below `out`; a missing folder is an empty one. Given `only` (relative
+ * paths), reads just those that exist: watch mode, which knows what it wrote, looks at the
+ * files a save changes and not at every file of a large `out`.
+ */
+export async function readOutput(out: string, only?: readonly string[]): Promise<ExistingOutput> {
   const generated = new Map<string, string>();
   const foreign = new Set<string>();
+  if (only) {
+    await Promise.all(only.map(async (relative) => {
+      const contents = await readCached(path.join(out, ...relative.split('/'))).catch(missing);
+      if (contents === undefined) return;
+      if (contents.startsWith(generatedHeader)) generated.set(relative, contents);
+      else foreign.add(relative);
+    }));
+    return { generated, foreign };
+  }
   const entries = await readdir(out, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
@@ -47,4 +60,10 @@ export async function readOutput(out: string): Promise<ExistingOutput> {
       }),
   );
   return { generated, foreign };
+}
+
+/** `undefined` for a file that is not there (or is a folder); other errors are thrown. */
+function missing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
+  throw error;
 }

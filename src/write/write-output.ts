@@ -10,14 +10,24 @@ export interface WriteResult {
   readonly unchanged: number;
 }
 
+export interface WriteOptions {
+  /** Remove the generated files that `files` does not hold (the default). */
+  readonly prune?: boolean;
+  /**
+   * `files` are some of `out`'s files, not all of them: only these are compared with the disk,
+   * and nothing is removed. For watch mode, which writes the modules a save changed.
+   */
+  readonly subset?: boolean;
+}
+
 /**
  * The only code that writes generated files. Writes a file only when its contents changed,
  * removes generated files that no input produces any more, and never touches a file
  * without the generated header. Every new file is written in full beside its target
  * before any is renamed into place, so a failure leaves `out` as it was.
  */
-export async function writeOutput(out: string, files: readonly OutputFile[], options: { prune?: boolean } = {}): Promise<WriteResult> {
-  const existing = await readOutput(out);
+export async function writeOutput(out: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<WriteResult> {
+  const existing = await readOutput(out, options.subset ? files.map((file) => file.path) : undefined);
   const blocked = files.filter((file) => existing.foreign.has(file.path));
   if (blocked.length) {
     throw new SqlgenFailure(blocked.map((file) => ({
@@ -42,7 +52,7 @@ export async function writeOutput(out: string, files: readonly OutputFile[], opt
   await Promise.all(staged.map(({ partial, target }) => rename(partial, target)));
 
   const produced = new Set(files.map((file) => file.path));
-  const removed = options.prune === false ? [] : [...existing.generated.keys()].filter((file) => !produced.has(file)).sort();
+  const removed = options.prune === false || options.subset ? [] : [...existing.generated.keys()].filter((file) => !produced.has(file)).sort();
   for (const file of removed) {
     const full = path.join(out, ...file.split('/'));
     await rm(full, { force: true });
