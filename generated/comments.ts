@@ -251,6 +251,7 @@ const importCommentsStatement: Statement = {
   text: `INSERT INTO comments (post_id, author_id, body, created_at)
 SELECT u.p1, u.p2, u.p3, u.p4 FROM unnest($1::int8[], $2::int8[], $3::text[], $4::timestamptz[]) AS u (p1, p2, p3, p4)`,
   prepare: 'sqlgen_9449c27a666b',
+  copy: 'COPY comments (post_id, author_id, body, created_at) FROM STDIN',
   types,
   arrayRows: true,
 };

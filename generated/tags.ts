@@ -200,6 +200,7 @@ const addPostTagsStatement: Statement = {
   name: 'AddPostTags',
   text: `INSERT INTO post_tags (post_id, tag_id) SELECT u.p1, u.p2 FROM unnest($1::int8[], $2::int8[]) AS u (p1, p2)`,
   prepare: 'sqlgen_8e9a119fd906',
+  copy: 'COPY post_tags (post_id, tag_id) FROM STDIN',
   types,
   arrayRows: true,
 };

@@ -85,7 +85,7 @@ const checksumSql = `SELECT count(*)::int AS count,
 FROM bench_rows`;
 
 const profileBuckets = [
-  [/\.build\/generated\/_runtime\.js/, "sqlgen's _runtime.js (encoding rows into array literals)"],
+  [/\.build\/generated\/_runtime\.js/, "sqlgen's _runtime.js (encoding rows as COPY text)"],
   [/\.build\/generated\//, 'generated module (row -> values)'],
   [/node_modules\/pg-protocol\//, 'pg-protocol (serialising the message)'],
   [/node_modules\/pg\//, 'pg (client, parameter preparation)'],
@@ -185,8 +185,8 @@ with 6,000 parameters per statement, each statement its own transaction.`,
     extra: profile
       ? [
           `**Where one :copyfrom of ${num(total)} rows spends its time** (CPU profile, \`--cpu-prof-interval 200\`, in its own
-process; ${num(profile.ms)} ms wall under the profiler; "idle" is the wait for the server, which parses the array
-literals, runs \`unnest\` and the casts, and inserts):`,
+process; ${num(profile.ms)} ms wall under the profiler; "idle" is the wait for the server, which parses the COPY
+data and inserts):`,
           table(['where', 'ms', 'share'], profile.buckets.map(([label, ms]) => [label, num(ms), `${Math.round((100 * ms) / profile.totalMs)} %`])),
           `Heaviest functions: ${profile.functions.slice(0, 8).map(([fn, ms]) => `\`${fn}\` ${num(ms)} ms`).join(', ')}.`,
         ]

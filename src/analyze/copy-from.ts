@@ -81,3 +81,91 @@ function typeName(catalog: Catalog, type: PgType): string {
   // Without its length, `bit` means bit(1); varbit takes any length and casts to bit(n) on insert.
   return type.name === 'bit' ? 'varbit' : type.name === 'char' ? '"char"' : type.name;
 }
+
+/**
+ * The `COPY` that stores the same rows as a bulk insert made by copyFromSql, its columns in
+ * parameter order, so that row values go in as the generated code lists them:
+ *
+ * ```sql
+ * INSERT INTO authors (name, bio) SELECT u.p2, u.p1 FROM unnest($1::text[], $2::text[]) AS u (p1, p2)
+ * -- gives
+ * COPY authors (bio, name) FROM STDIN
+ * ```
+ *
+ * Undefined unless every value is one parameter going straight into its column: an expression,
+ * a cast the user wrote, DEFAULT, a parameter used twice, `ON CONFLICT`, `WITH` or `OVERRIDING`
+ * have no COPY equivalent. (The casts copyFromSql adds back from text are fine: COPY reads that
+ * text with the column's input function, as the cast does.) Works on the text alone because the
+ * code generator sees no parse tree, and copyFromSql's output has a fixed shape.
+ */
+export function copyInSql(bulk: string): string | undefined {
+  const tokens = sqlTokens(bulk);
+  let i = 0;
+  const word = (text: string): boolean => tokens[i]?.kind === 'word' && tokens[i]!.text.toLowerCase() === text && ++i > 0;
+  const symbol = (text: string): boolean => tokens[i]?.kind === 'symbol' && tokens[i]!.text === text && ++i > 0;
+  const name = (): string | undefined => {
+    const token = tokens[i];
+    return token && (token.kind === 'word' || token.kind === 'quoted') && ++i > 0 ? token.text : undefined;
+  };
+
+  if (!word('insert') || !word('into')) return undefined;
+  const relationStart = tokens[i]?.start;
+  do if (name() === undefined) return undefined;
+  while (symbol('.'));
+  const relation = bulk.slice(relationStart, tokens[i - 1]!.end);
+  if (word('as') && name() === undefined) return undefined;
+  const columns: string[] = [];
+  if (!symbol('(')) return undefined;
+  do {
+    const column = name();
+    if (column === undefined) return undefined;
+    columns.push(column);
+  } while (symbol(','));
+  if (!symbol(')') || !word('select')) return undefined;
+
+  // Each value: u.pN, or u.pN::type when $N travels as text.
+  const values: { param: number; cast: boolean }[] = [];
+  do {
+    if (!word('u') || !symbol('.')) return undefined;
+    const param = /^p([1-9][0-9]*)$/.exec(name() ?? '');
+    if (!param) return undefined;
+    // copyFromSql's casts are to an array (`int4[]`, `public.mood[]`) or to a composite, which
+    // it names with its schema (`public.address`); a cast to anything else is the user's.
+    const cast = symbol(':') && symbol(':');
+    if (cast) {
+      let parts = 0;
+      do if (name() === undefined || ++parts > 2) return undefined;
+      while (symbol('.'));
+      let dimensions = 0;
+      while (symbol('[')) if (!symbol(']') || ++dimensions > 1) return undefined;
+      if (parts !== 2 && dimensions !== 1) return undefined;
+    }
+    values.push({ param: Number(param[1]), cast });
+  } while (symbol(','));
+  if (!word('from') || !word('unnest') || !symbol('(')) return undefined;
+
+  // The arrays: which parameters travel as text.
+  const asText = new Set<number>();
+  let parameters = 0;
+  do {
+    const param = tokens[i];
+    if (param?.kind !== 'param' || Number(param.text.slice(1)) !== ++parameters) return undefined;
+    i++;
+    if (!symbol(':') || !symbol(':')) return undefined;
+    const typeStart = i;
+    while (i < tokens.length && tokens[i]!.text !== ',' && tokens[i]!.text !== ')') i++;
+    if (tokens.slice(typeStart, i).map((t) => t.text.toLowerCase()).join('') === 'text[]') asText.add(parameters);
+  } while (symbol(','));
+  if (!symbol(')') || !word('as') || !word('u') || !symbol('(')) return undefined;
+  while (i < tokens.length && !symbol(')')) i++;
+  while (symbol(';'));
+  if (i !== tokens.length) return undefined; // ON CONFLICT and the like
+
+  const byParam = new Map(values.map((value, index) => [value.param, columns[index]]));
+  const valid =
+    values.length === columns.length && values.length === parameters && byParam.size === parameters &&
+    values.every((value) => value.param <= parameters && (!value.cast || asText.has(value.param)));
+  if (!valid) return undefined;
+  const ordered = Array.from({ length: parameters }, (_, index) => byParam.get(index + 1)!);
+  return `COPY ${relation} (${ordered.join(', ')}) FROM STDIN`;
+}

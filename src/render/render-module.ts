@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AnalyzedColumn, AnalyzedFile, AnalyzedParam, AnalyzedQuery } from '../analyze/analyzed-query.js';
+import { copyInSql } from '../analyze/copy-from.js';
 import type { Config } from '../config/config.js';
 import { SqlgenFailure } from '../diagnostics.js';
 import type { Catalog } from '../schema/catalog.js';
@@ -137,6 +138,8 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
     ? `copyFrom(db, ${statement}, rows, (row) => [${values.join(', ')}])`
     : `${runner}(db, ${statement}, [${values.join(', ')}])`;
   const takes = copy ? `rows: readonly ${paramsType}[]` : params.length ? `params: ${paramsType}` : '';
+  // What copyFrom streams the rows through on a pg pool or client; absent, it runs `sql`.
+  const copySql = copy ? copyInSql(query.sql) : undefined;
 
   return {
     name: query.name,
@@ -148,6 +151,7 @@ function queryView(query: AnalyzedQuery, context: ModuleContext, use: (type: TsT
     statement,
     sql: templateLiteral(query.sql),
     prepare: config.runtime.preparedStatements ? preparedName(query.sql) : undefined,
+    copy: copySql === undefined ? undefined : `'${copySql.replace(/[\\']/g, '\\$&')}'`,
     arrayRows: config.runtime.arrayRows,
     rowParam: config.runtime.arrayRows ? 'unknown[]' : 'Record<string, unknown>',
     docComment: docComment(query),

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArray, queryOne, typeParsers } from '../../src/runtime/runtime.js';
+import { parseArray, queryMany, queryOne, typeParsers } from '../../src/runtime/runtime.js';
 import type { TypeOptions } from '../../src/runtime/runtime.js';
 import { createTestDatabase, testDatabaseUrl } from '../support/database.js';
 import { statement } from './helpers.js';
@@ -120,11 +120,46 @@ describe('typeParsers', () => {
   });
 });
 
+describe('ISO timestamp and date text', () => {
+  const ours = typeParsers(OTHER_MODES);
+  const timestamptz = ours.getTypeParser(1184) as (text: string) => Date;
+  const date = ours.getTypeParser(1082) as (text: string) => Date;
+
+  it('reads offsets with seconds, any length of fraction, long years and BC', () => {
+    expect(timestamptz('2024-03-01 12:30:00.1+05:30:15').toISOString()).toBe('2024-03-01T06:59:45.100Z');
+    expect(timestamptz('2024-03-01 12:30:00.12-03:30').toISOString()).toBe('2024-03-01T16:00:00.120Z');
+    expect(timestamptz('2024-03-01 12:30:00.123999-00').toISOString()).toBe('2024-03-01T12:30:00.123Z');
+    expect(timestamptz('10000-01-01 00:00:00+00').toISOString()).toBe('+010000-01-01T00:00:00.000Z');
+    expect(timestamptz('0001-01-01 00:00:00+00 BC').toISOString()).toBe('0000-01-01T00:00:00.000Z');
+    expect(timestamptz('0099-12-31 23:59:59.999999+00').toISOString()).toBe('0099-12-31T23:59:59.999Z');
+    expect(timestamptz('0000001-02-03 04:05:06+00').toISOString()).toBe('0001-02-03T04:05:06.000Z');
+  });
+
+  it('refuses text in another DateStyle or cut short, naming it', () => {
+    const timestamps = ['2024-03-01T12:30:00Z', 'Fri Mar 01 12:30:00 2024 UTC', '03/01/2024 12:30:00 UTC', '2024-03-01 12:30',
+      '2024-03-01 12:30:00+5', '2024-03-01 12:30:00.+00', '24-03-01 12:30:00+00', '2024-03-01 12:30:00+00 AD', '2024-03-01 12:30:00+00:', ''];
+    for (const text of timestamps) expect(() => timestamptz(text), text).toThrow(`sqlgen: cannot read timestamp "${text}" (is DateStyle ISO?)`);
+    for (const text of ['2024-03-01 BCE', '2024-03', '01/03/2024', '2024-03-01 00:00:00']) {
+      expect(() => date(text), text).toThrow(`sqlgen: cannot read date "${text}" (is DateStyle ISO?)`);
+    }
+  });
+});
+
+/** Runs `fn` with the process in time zone `zone` (Node rereads TZ when it is assigned). */
+async function inTimeZone<T>(zone: string, fn: () => T | Promise<T>): Promise<T> {
+  const previous = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    return await fn();
+  } finally {
+    if (previous === undefined) delete process.env.TZ;
+    else process.env.TZ = previous;
+  }
+}
+
 describe('timestamp without time zone and date in Date mode', () => {
-  it('read as local time exactly as pg does, in a time zone with DST', () => {
-    const previous = process.env.TZ;
-    process.env.TZ = 'America/New_York';
-    try {
+  it('read as local time exactly as pg does, in a time zone with DST', () =>
+    inTimeZone('America/New_York', () => {
       const ours = typeParsers(OTHER_MODES);
       for (const text of ['2024-03-10 02:30:00', '2024-11-03 01:30:00', '1900-01-01 00:00:00', '2024-03-01 12:30:00.123456']) {
         expect(ours.getTypeParser(1114)(text), text).toEqual(pg.types.getTypeParser(1114)(text));
@@ -133,11 +168,7 @@ describe('timestamp without time zone and date in Date mode', () => {
         expect(ours.getTypeParser(1082)(text), text).toEqual(pg.types.getTypeParser(1082)(text));
       }
       expect((ours.getTypeParser(1114)('2024-07-01 00:00:00') as Date).toISOString()).toBe('2024-07-01T04:00:00.000Z');
-    } finally {
-      if (previous === undefined) delete process.env.TZ;
-      else process.env.TZ = previous;
-    }
-  });
+    }));
 });
 
 describe.skipIf(!testDatabaseUrl)('type parsers against PostgreSQL', () => {
@@ -203,6 +234,40 @@ describe.skipIf(!testDatabaseUrl)('type parsers against PostgreSQL', () => {
     const text = (await client.query(`SELECT '1850-01-01 00:00:00+00'::timestamptz::text AS t`)).rows[0].t;
     expect(text).toBe('1850-01-01 12:13:48+12:13:48');
     await client.query('SET timezone = UTC');
+  });
+
+  it('reads every timestamp of odd series exactly as the server counts it, in odd session time zones', async () => {
+    const series = [
+      // 4713 BC to AD 275000, in steps of odd days, hours, minutes and microseconds
+      "timestamptz '4713-01-01 00:00:00+00 BC', timestamptz '275000-01-01 00:00:00+00', interval '1234 days 05:06:07.891234'",
+      // around year 0 and the first century, which Date's constructors misread as 1900-1999
+      "timestamptz '0003-12-25 00:00:00+00 BC', timestamptz '0101-01-02 00:00:00+00', interval '6 days 23:59:59.999999'",
+      // fractions of every length; the historical local mean times of the zones below (offsets with seconds)
+      "timestamptz '2024-03-01 00:00:00+00', timestamptz '2024-03-01 00:00:00.5+00', interval '0.001234 seconds'",
+      "timestamptz '1800-01-01 00:00:00+00', timestamptz '1940-01-01 00:00:00+00', interval '11 days 13:17:19.000123'",
+    ];
+    const check = async (type: string, options: TypeOptions): Promise<number> => {
+      let rows = 0;
+      for (const range of series) {
+        const sql = `SELECT t::${type}, floor(extract(epoch FROM t::${type}) * 1000)::float8, t::${type}::text FROM generate_series(${range}) AS t`;
+        const result = await queryMany(client, statement('Series', sql, { types: options, map: (r: unknown[]) => r }), []);
+        const wrong = result.filter(([date, ms]) => (date as Date).getTime() !== ms).slice(0, 3);
+        expect(wrong, `${type} ${range}`).toEqual([]);
+        expect(result[0]?.[0], sql).toBeInstanceOf(Date);
+        rows += result.length;
+      }
+      return rows;
+    };
+    for (const zone of ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Europe/Amsterdam', 'Pacific/Chatham']) {
+      await client.query(`SET TIME ZONE '${zone}'`);
+      expect(await check('timestamptz', STRING_MODES)).toBeGreaterThan(90_000);
+    }
+    // Without a time zone the text is local time: with the process in UTC it is the server's epoch.
+    await inTimeZone('UTC', async () => {
+      await check('timestamp', STRING_MODES);
+      await check('date', OTHER_MODES);
+    });
+    await client.query('SET TIME ZONE UTC');
   });
 
   it('reads bytea in escape output format', async () => {

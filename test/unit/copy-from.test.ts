@@ -1,7 +1,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Node } from '../../src/analyze/ast.js';
-import { copyFromSql } from '../../src/analyze/copy-from.js';
+import { copyFromSql, copyInSql } from '../../src/analyze/copy-from.js';
 import type { Catalog } from '../../src/schema/catalog.js';
 import { arrayOid, oid, testCatalog, user } from './fixtures/catalog.js';
 
@@ -84,5 +84,43 @@ describe('copyFromSql errors', () => {
   test('a parameter outside the VALUES list is refused at its offset', () => {
     const sql = 'INSERT INTO orgs (org_id, name) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET name = $3';
     expect(bulk(sql, [oid.int8, oid.text, oid.text])).toEqual({ error: expect.stringContaining('must all stand in the VALUES list'), offset: sql.indexOf('$3') });
+  });
+});
+
+describe('copyInSql', () => {
+  const copyIn = (sql: string, paramTypes: readonly number[]): string | undefined => copyInSql(bulk(sql, paramTypes) as string);
+
+  test('names the table and its columns in parameter order', () => {
+    expect(copyIn('INSERT INTO posts (author_id, title) VALUES ($1, $2)', [oid.int8, oid.text])).toBe('COPY posts (author_id, title) FROM STDIN');
+    expect(copyIn('INSERT INTO posts (title, author_id) VALUES ($2, $1);', [oid.int8, oid.text])).toBe('COPY posts (author_id, title) FROM STDIN');
+  });
+
+  test('keeps schema, quoting and an alias-free relation as written; comments are skipped', () => {
+    expect(copyIn('INSERT INTO "My Schema".posts AS p ( "Title" /* shown */, author_id) VALUES ($1, $2)', [oid.text, oid.int8]))
+      .toBe('COPY "My Schema".posts ("Title", author_id) FROM STDIN');
+  });
+
+  test('accepts the casts back from text of array and composite parameters', () => {
+    expect(copyIn('INSERT INTO users (email, tags) VALUES ($1, $2)', [oid.text, arrayOid.text])).toBe('COPY users (email, tags) FROM STDIN');
+    expect(copyIn('INSERT INTO t (m, a) VALUES ($1, $2)', [user.moodArray, user.address])).toBe('COPY t (m, a) FROM STDIN');
+  });
+
+  test('is undefined when COPY cannot do what the INSERT does', () => {
+    const refused: [string, number[]][] = [
+      ["INSERT INTO posts (author_id, title) VALUES ($1, upper($2) || '!')", [oid.int8, oid.text]],
+      ['INSERT INTO posts (author_id, title) VALUES ($1, $2::text)', [oid.int8, oid.text]],
+      ['INSERT INTO posts (author_id, title) VALUES ($1, $1::text)', [oid.int8]],
+      ['INSERT INTO posts (author_id, title, body) VALUES ($1, $2, DEFAULT)', [oid.int8, oid.text]],
+      ["INSERT INTO posts (author_id, title) VALUES ($1, 'x')", [oid.int8]],
+      ['INSERT INTO posts (author_id, title) VALUES ($1, ($2))', [oid.int8, oid.text]],
+      ['INSERT INTO orgs (org_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [oid.int8, oid.text]],
+      ['WITH x AS (SELECT 1) INSERT INTO orgs (org_id, name) VALUES ($1, $2)', [oid.int8, oid.text]],
+      ['INSERT INTO orgs (org_id, name) OVERRIDING SYSTEM VALUE VALUES ($1, $2)', [oid.int8, oid.text]],
+      ['INSERT INTO orgs VALUES ($1, $2)', [oid.int8, oid.text]],
+      ['INSERT INTO t (a[1], b) VALUES ($1, $2)', [oid.int4, oid.text]],
+      ["INSERT INTO users (email, tags) VALUES ($1, $2 || '{x}')", [oid.text, arrayOid.text]],
+      ['INSERT INTO t (m) VALUES ($1::public.mood[])', [user.moodArray]],
+    ];
+    for (const [sql, types] of refused) expect({ sql, copy: copyIn(sql, types) }).toEqual({ sql, copy: undefined });
   });
 });

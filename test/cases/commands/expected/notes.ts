@@ -183,6 +183,7 @@ const importNotesStatement: Statement = {
   name: 'ImportNotes',
   text: `INSERT INTO notes (title, body, pinned) SELECT u.p1, u.p2, u.p3 FROM unnest($1::text[], $2::text[], $3::bool[]) AS u (p1, p2, p3)`,
   prepare: 'sqlgen_b765fba1f473',
+  copy: 'COPY notes (title, body, pinned) FROM STDIN',
   types,
   arrayRows: true,
 };
