@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalyzedFile, AnalyzedQuery } from './analyze/analyzed-query.js';
-import { analyzeWithCache, inFileOrder, parseUnseen } from './cache/cached-analysis.js';
+import { analyzeWithCache, parseUnseen } from './cache/cached-analysis.js';
 import { renderWithCache } from './cache/cached-render.js';
 import { openRunCache } from './cache/run-cache.js';
 import type { Config } from './config/config.js';
 import { findQueryFiles } from './config/query-globs.js';
 import { SqlgenFailure, type Diagnostic } from './diagnostics.js';
 import { moduleNameFor } from './parse/module-name.js';
-import { startHelper, type HelperThread } from './parallel/helper-thread.js';
 import { parseFiles, type ParsedFiles } from './parse/parse-files.js';
 import type { ParsedQuery } from './parse/parse-query.js';
 import type { QueryFile } from './parse/query-source.js';
@@ -119,7 +118,6 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
   const schemaPromise = openSchema(config, options);
   schemaPromise.catch(() => undefined);
   let schema: Schema | undefined;
-  let helper: HelperThread | undefined;
   try {
     const cachePromise = defaultCacheDir(config.rootDir, options.env).then((dir) => openRunCache(dir, config.configPath));
     const paths = await findQueryFiles(config);
@@ -127,24 +125,21 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
     const diagnostics: Diagnostic[] = read.flatMap((r) => r.diagnostics);
     const files = read.map((r) => r.file);
     const cache = await cachePromise;
-    // Parsing needs no database: what the cache has not seen is parsed while connecting, with
-    // a second thread taking half of the files that are new as a whole.
-    helper = startHelper(files.filter((file) => file.queries.every((source) => !cache.analysis(source))), options.env);
-    const parsed = await parseUnseen(helper ? files.filter((file) => !helper!.files.has(file)) : files, cache);
-    const helped = helper && (await helper.parsed);
-    diagnostics.push(...inFileOrder(files, [...parsed.diagnostics, ...(helped?.diagnostics ?? [])]));
+    // Parsing needs no database: what the cache has not seen is parsed while connecting.
+    const parsed = await parseUnseen(files, cache);
+    diagnostics.push(...parsed.diagnostics);
     schema = await schemaPromise.catch((error: unknown) => {
       if (error instanceof SqlgenFailure && error.exitCode === 1) throw new SqlgenFailure([...error.diagnostics, ...diagnostics], 1);
       throw error;
     });
-    const result = await analyzeWithCache(files, parsed.queries, schema, cache, config, helper && helped && { thread: helper, texts: helped.texts });
+    const result = await analyzeWithCache(files, parsed.queries, schema, cache);
     diagnostics.push(...result.diagnostics);
     if (diagnostics.some((d) => d.severity === 'error')) {
       await cache.save();
       throw new SqlgenFailure(diagnostics, 1);
     }
     checkModuleNames(result.files);
-    const rendered = await renderWithCache(result.files, schema.catalog, config, cache, result.rendered);
+    const rendered = await renderWithCache(result.files, schema.catalog, config, cache);
     await cache.save();
     return {
       files: rendered.files,
@@ -153,7 +148,6 @@ export async function generate(config: Config, options: RunOptions): Promise<Gen
       fileCount: result.files.length,
     };
   } finally {
-    helper?.stop();
     const opened = schema ?? (await schemaPromise.catch(() => undefined));
     await opened?.session.close();
   }

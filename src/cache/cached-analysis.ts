@@ -1,15 +1,12 @@
 import type { AnalyzedFile, AnalyzedQuery } from '../analyze/analyzed-query.js';
-import type { Config } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { HelperThread } from '../parallel/helper-thread.js';
 import { parseFiles } from '../parse/parse-files.js';
 import type { ParsedQuery } from '../parse/parse-query.js';
 import type { QueryFile, QuerySource } from '../parse/query-source.js';
-import type { RenderedPart } from '../render/assemble-output.js';
 import type { Catalog } from '../schema/catalog.js';
 import type { DbSession, DescribeResult } from '../schema/db-session.js';
 import { catalogFingerprint } from './catalog-fingerprint.js';
-import { hashOf, type CachedAnalysis, type RunCache } from './run-cache.js';
+import { hashOf, type RunCache } from './run-cache.js';
 
 /** Parses the queries that have no cached analysis; a first run parses them all. */
 export async function parseUnseen(
@@ -26,47 +23,26 @@ export async function parseUnseen(
   return { queries, diagnostics: parsed.diagnostics };
 }
 
-export interface AnalyzedRun {
-  /** Every file, in the order given. */
-  readonly files: AnalyzedFile[];
-  readonly diagnostics: Diagnostic[];
-  /** Modules the helper thread rendered already, by query file path. */
-  readonly rendered: ReadonlyMap<string, RenderedPart>;
-}
-
 /**
  * Describes every query that parsed (or parsed in an earlier run) and analyses it, reusing
  * the cached analysis when the catalog and the description are the ones it was made from.
- * The helper's files (parsed there) are described in the same round trip and analysed there,
- * at the same time as the rest here.
  */
 export async function analyzeWithCache(
   files: readonly QueryFile[],
   parsed: ReadonlyMap<QuerySource, ParsedQuery>,
   database: { session: DbSession; catalog: Catalog },
   cache: RunCache,
-  config: Config,
-  helper?: { thread: HelperThread; texts: readonly (readonly (string | null)[])[] },
-): Promise<AnalyzedRun> {
+): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
   const catalog = catalogFingerprint(database.catalog);
-  const helped = [...(helper?.thread.files ?? [])];
   // A query with neither a parse nor a cached analysis failed to parse: reported already.
-  const slots = files
-    .filter((file) => !helper?.thread.files.has(file))
-    .flatMap((file) =>
-      file.queries.flatMap((source) => {
-        const fresh = parsed.get(source);
-        const cached = fresh ? undefined : cache.analysis(source);
-        return fresh || cached ? [{ file, source, fresh, cached, text: (fresh?.text ?? cached?.text)! }] : [];
-      }),
-    );
-  const helperTexts = (helper?.texts ?? []).flat().filter((text): text is string => text !== null);
-  const described = await database.session.describe([...slots.map((slot) => slot.text), ...helperTexts]);
-
-  // The helper starts on its files before this thread starts on the rest.
-  let next = slots.length;
-  const helperDescribed = (helper?.texts ?? []).map((texts) => texts.map((text) => (text === null ? null : described[next++]!)));
-  const helperDone = helper?.thread.finish({ catalog: database.catalog, config, described: helperDescribed });
+  const slots = files.flatMap((file) =>
+    file.queries.flatMap((source) => {
+      const fresh = parsed.get(source);
+      const cached = fresh ? undefined : cache.analysis(source);
+      return fresh || cached ? [{ file, source, fresh, cached, text: (fresh?.text ?? cached?.text)! }] : [];
+    }),
+  );
+  const described = await database.session.describe(slots.map((slot) => slot.text));
 
   const diagnostics: Diagnostic[] = [];
   const done = new Map<QuerySource, AnalyzedQuery>();
@@ -90,46 +66,17 @@ export async function analyzeWithCache(
     }
   }
 
-  const rendered = new Map<string, RenderedPart>();
-  if (helper && helperDone) {
-    const result = await helperDone;
-    diagnostics.push(...result.diagnostics);
-    helped.forEach((file, f) =>
-      file.queries.forEach((source, q) => {
-        const query = result.queries[f]![q];
-        const description = helperDescribed[f]![q];
-        if (!query || !description) return;
-        const analysis: CachedAnalysis = { text: helper.texts[f]![q]!, catalog, described: descriptionKey(description), query };
-        cache.keepAnalysis(source, analysis);
-        done.set(source, query);
-      }),
-    );
-    helped.forEach((file, f) => {
-      const module = result.modules[f];
-      if (module) rendered.set(file.path, module);
-    });
-  }
-
   const analyzed = files.map((file) => ({
     path: file.path,
     displayPath: file.displayPath,
     moduleName: file.moduleName,
     queries: file.queries.flatMap((source) => done.get(source) ?? []),
   }));
-  return { files: analyzed, diagnostics: inFileOrder(files, diagnostics), rendered };
+  return { files: analyzed, diagnostics };
 }
 
 function descriptionKey(description: DescribeResult): string {
   return hashOf(JSON.stringify(description));
-}
-
-/** Sorts diagnostics by their file's place in `files`, keeping each file's own order. */
-export function inFileOrder(files: readonly QueryFile[], diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const place = new Map(files.map((file, i) => [file.displayPath, i]));
-  return diagnostics
-    .map((diagnostic, i) => ({ diagnostic, i, at: place.get(diagnostic.file ?? '') ?? -1 }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map((entry) => entry.diagnostic);
 }
 
 type Analyzer = (

@@ -7,17 +7,11 @@ import { hashOf, type RunCache } from './run-cache.js';
 
 /**
  * `render(files, catalog, config)`, reusing the files a previous run rendered from the same
- * input, and the modules a helper thread `rendered` in this run. A module's key is a hash of its analysed queries, the catalog and the config;
+ * input. A module's key is a hash of its analysed queries, the catalog and the config;
  * `_types.ts` depends on the catalog and config only, `index.ts` on the module list. When
  * every file is in the cache, the template engine is not even loaded.
  */
-export async function renderWithCache(
-  files: readonly AnalyzedFile[],
-  catalog: Catalog,
-  config: Config,
-  cache: RunCache,
-  rendered: ReadonlyMap<string, RenderedPart> = new Map(),
-): Promise<RenderResult> {
+export async function renderWithCache(files: readonly AnalyzedFile[], catalog: Catalog, config: Config, cache: RunCache): Promise<RenderResult> {
   const base = hashOf(catalogFingerprint(catalog), JSON.stringify(config));
   const moduleKeys = files.map((file) =>
     hashOf(base, 'module', JSON.stringify({ path: file.path, moduleName: file.moduleName, queries: file.queries })),
@@ -25,7 +19,7 @@ export async function renderWithCache(
   const typesKey = hashOf(base, 'types');
   const indexKey = hashOf(base, 'index', files.map((file) => file.moduleName).join('\n'));
 
-  const modules: (RenderedPart | undefined)[] = moduleKeys.map((key, i) => rendered.get(files[i]!.path) ?? cache.output(key));
+  const modules: (RenderedPart | undefined)[] = moduleKeys.map((key) => cache.output(key));
   let types = cache.output(typesKey);
   let index = cache.output(indexKey);
   const missing = files.filter((_, i) => !modules[i]);
