@@ -57,10 +57,16 @@ export function walk(root: unknown, visit: (kind: string, fields: Node, parentKi
   if (!root || typeof root !== 'object') return;
   const kind = kindOf(root as Node);
   const fields = kind ? (root as Node)[kind] : undefined;
-  if (kind && /^[A-Z]/.test(kind) && fields && typeof fields === 'object' && !Array.isArray(fields)) {
+  if (kind && isNodeName(kind) && fields && typeof fields === 'object' && !Array.isArray(fields)) {
     visit(kind, fields as Node, parentKind);
     walkFields(fields as Node, visit, kind);
   }
+}
+
+/** Node types are capitalised (`SelectStmt`); plain fields are not. A regular expression here cost a tenth of the walk. */
+function isNodeName(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 65 && c <= 90;
 }
 
 function walkFields(fields: Node, visit: (kind: string, fields: Node, parentKind: string | undefined) => void, kind: string): void {

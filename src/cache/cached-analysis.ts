@@ -6,7 +6,7 @@ import type { QueryFile, QuerySource } from '../parse/query-source.js';
 import type { Catalog } from '../schema/catalog.js';
 import type { DbSession, DescribeResult } from '../schema/db-session.js';
 import { catalogFingerprint } from './catalog-fingerprint.js';
-import { hashOf, type RunCache } from './run-cache.js';
+import type { RunCache } from './run-cache.js';
 
 /** Parses the queries that have no cached analysis; a first run parses them all. */
 export async function parseUnseen(
@@ -75,8 +75,9 @@ export async function analyzeWithCache(
   return { files: analyzed, diagnostics };
 }
 
+/** The description as JSON: a few hundred characters, cheaper to compare than to hash. */
 function descriptionKey(description: DescribeResult): string {
-  return hashOf(JSON.stringify(description));
+  return JSON.stringify(description);
 }
 
 type Analyzer = (

@@ -8,7 +8,7 @@ import { writeCacheFile } from './cache-file.js';
 import { codeFingerprint } from './code-fingerprint.js';
 
 /** Bump when what is stored changes shape. */
-const cacheFormat = 2;
+const cacheFormat = 3;
 /** Projects whose caches are kept in one cache folder (the OS temp folder is shared). */
 const keptFiles = 16;
 
@@ -23,7 +23,7 @@ export interface CachedAnalysis {
   readonly text: string;
   /** `catalogFingerprint` of the catalog it was analysed against. */
   readonly catalog: string;
-  /** A hash of PostgreSQL's description of it. */
+  /** PostgreSQL's description of it, as JSON. */
   readonly described: string;
   readonly query: AnalyzedQuery;
 }
