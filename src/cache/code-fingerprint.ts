@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../package-root.js';
@@ -11,8 +12,9 @@ let fingerprint: string | undefined;
  * modification time of each of its compiled (or, under the tests, source) files, its
  * templates and the runtime it emits. Cached analyses and rendered files are keyed by it, so
  * a cache written by another build of sqlgen (an upgrade, or an edit while developing sqlgen
- * itself) is never used. Stating ~80 files takes a millisecond; reading and hashing them took
- * fifteen. npm gives every installed file the same time, hence the version.
+ * itself) is never used; nor is one made with another version of the SQL parser or the
+ * template engine. Stating ~80 files takes a millisecond; reading and hashing them took
+ * fifteen. npm gives every installed file the same time, hence the versions.
  */
 export function codeFingerprint(): string {
   if (fingerprint === undefined) {
@@ -20,15 +22,32 @@ export function codeFingerprint(): string {
     // `.../dist/src/cache` when installed, `.../src/cache` under the tests.
     const codeRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
     const files = [path.join(root, 'package.json'), path.join(root, 'src', 'runtime', 'runtime.ts')];
-    for (const folder of [path.join(codeRoot, 'src'), path.join(codeRoot, 'cli'), path.join(root, 'templates')]) files.push(...filesUnder(folder));
+    // Under dist/, `dist/templates` holds the templates precompiled from `templates/`.
+    const folders = new Set([path.join(codeRoot, 'src'), path.join(codeRoot, 'cli'), path.join(codeRoot, 'templates'), path.join(root, 'templates')]);
+    for (const folder of folders) files.push(...filesUnder(folder));
     const lines = files.map((file) => {
       const stats = statSync(file);
       return `${path.relative(root, file)} ${stats.size} ${stats.mtimeMs}`;
     });
-    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-    fingerprint = hashOf(version, ...lines);
+    fingerprint = hashOf(versionOf(path.join(root, 'package.json')), ...dependencies.map(dependencyVersion), ...lines);
   }
   return fingerprint;
+}
+
+/** Libraries whose output is part of what is cached: the parse tree, the rendered text. */
+const dependencies = ['libpg-query', 'handlebars'];
+const require = createRequire(import.meta.url);
+
+function dependencyVersion(name: string): string {
+  try {
+    return `${name}@${versionOf(require.resolve(`${name}/package.json`))}`;
+  } catch {
+    return `${name}@?`;
+  }
+}
+
+function versionOf(packageJson: string): string {
+  return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 }
 
 /** Code and template files under `dir`, in a stable order. */
@@ -44,7 +63,7 @@ function filesUnder(dir: string): string[] {
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) visit(full);
-      else if (/\.(js|ts|hbs|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) found.push(full);
+      else if (/\.(js|cjs|ts|hbs|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) found.push(full);
     }
   };
   visit(dir);
