@@ -78,10 +78,8 @@ export async function readQueryFile(file: string, config: Config, cwd: string): 
   };
 }
 
-export { parseFiles, type ParsedFiles };
-
 /** Describes parsed queries on an open schema and analyses them. */
-export async function analyzeParsed(parsed: ParsedFiles, schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
+async function analyzeParsed(parsed: ParsedFiles, schema: Schema): Promise<{ files: AnalyzedFile[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const all: ParsedQuery[] = parsed.files.flatMap((p) => p.queries);
   const described = await schema.session.describe(all.map((q) => q.text));

@@ -56,7 +56,8 @@ interface CacheFile {
  */
 export async function openRunCache(cacheDir: string | undefined, configPath: string): Promise<RunCache> {
   const file = cacheDir ? path.join(cacheDir, `run-${hashOf(configPath).slice(0, 24)}.json`) : undefined;
-  const code = codeFingerprint();
+  // Stating sqlgen's own files is wasted when nothing is read or written.
+  const code = file ? codeFingerprint() : '';
   const stored = file ? await readCache(file, code) : undefined;
   const analyses = new Map<string, CachedAnalysis>();
   const outputs = new Map<string, RenderedPart>();
