@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -118,10 +118,18 @@ describe('the run cache on the embedded database', () => {
   }, 120_000);
 
   test('SQLGEN_CACHE_DIR= (empty) keeps nothing', async () => {
+    // With node_modules/ beside the config, that is where the cache would go by default.
+    const fallback = path.join(dir, 'node_modules', '.cache', 'sqlgen');
+    mkdirSync(path.join(dir, 'node_modules'));
     const result = await runCli(['generate'], dir, { SQLGEN_CACHE_DIR: '' });
     expect(result.code, result.stderr).toBe(0);
     expect(cacheFiles()).toEqual([]);
-  }, 120_000);
+    expect(existsSync(fallback)).toBe(false);
+    // Unset, the same run does use it: the assertion above can fail.
+    const cached = await runCli(['generate'], dir, { SQLGEN_CACHE_DIR: undefined });
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(readdirSync(fallback).some((name) => name.startsWith('run-'))).toBe(true);
+  }, 240_000);
 });
 
 describe.skipIf(testDatabaseUrl === undefined)('the run cache on a live server', () => {
